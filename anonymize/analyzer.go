@@ -1,0 +1,223 @@
+package anonymize
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"unicode/utf8"
+)
+
+// AnalyzerConfig configures an Analyzer.
+type AnalyzerConfig struct {
+	// Threshold drops spans scoring below it before conflicts are resolved.
+	Threshold float64 `yaml:"threshold" json:"threshold"`
+	// Language is the default language ("en", "es") when a call sets none.
+	Language string `yaml:"language" json:"language"`
+	// Region is the default phone region (ISO 3166-1 alpha-2, e.g. "ES")
+	// when a call sets none.
+	Region string `yaml:"region" json:"region"`
+}
+
+// DefaultAnalyzerConfig is the configuration DefaultAnalyzer uses.
+func DefaultAnalyzerConfig() AnalyzerConfig {
+	return AnalyzerConfig{Threshold: 0.4, Language: "en"}
+}
+
+// AnalyzeOptions is what one Analyze call knows about its text. Recognizers
+// that implement OptionsRecognizer receive it.
+type AnalyzeOptions struct {
+	Language string // "en", "es"; lower case
+	Region   string // default region for national phone numbers, upper case
+}
+
+// AnalyzeOption sets a field of AnalyzeOptions.
+type AnalyzeOption func(*AnalyzeOptions)
+
+// WithLanguage sets the language of the analysed text ("en", "es").
+func WithLanguage(lang string) AnalyzeOption {
+	return func(o *AnalyzeOptions) {
+		if lang != "" {
+			o.Language = asciiLower(lang)
+		}
+	}
+}
+
+// WithRegion sets the default region used to read national phone numbers,
+// e.g. RegionForNumber(waID). An empty region keeps the configured default.
+func WithRegion(region string) AnalyzeOption {
+	return func(o *AnalyzeOptions) {
+		if region != "" {
+			o.Region = asciiUpper(region)
+		}
+	}
+}
+
+// OptionsRecognizer is a Recognizer whose results depend on the language or
+// region of the text. The Analyzer calls RecognizeWithOptions instead of
+// Recognize when a recognizer implements it.
+type OptionsRecognizer interface {
+	Recognizer
+	RecognizeWithOptions(text string, o AnalyzeOptions) []Span
+}
+
+// Analyzer runs recognizers over a text and resolves their overlaps.
+// It is safe for concurrent use.
+type Analyzer struct {
+	cfg  AnalyzerConfig
+	recs []Recognizer
+}
+
+// ErrNoRecognizers is returned by NewAnalyzer when it is given none; pass
+// DefaultRecognizers() for the built-in set.
+var ErrNoRecognizers = errors.New("anonymize: no recognizers")
+
+// NewAnalyzer returns an analyzer running recs. Recognizer names must be
+// unique and non-empty.
+func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
+	if len(recs) == 0 {
+		return nil, ErrNoRecognizers
+	}
+	if cfg.Threshold < 0 || cfg.Threshold > 1 {
+		return nil, fmt.Errorf("anonymize: threshold %v outside [0,1]", cfg.Threshold)
+	}
+	seen := make(map[string]bool, len(recs))
+	for i, r := range recs {
+		if r == nil {
+			return nil, fmt.Errorf("anonymize: recognizer %d is nil", i)
+		}
+		n := r.Name()
+		if n == "" {
+			return nil, fmt.Errorf("anonymize: recognizer %d has no name", i)
+		}
+		if seen[n] {
+			return nil, fmt.Errorf("anonymize: duplicate recognizer %q", n)
+		}
+		seen[n] = true
+	}
+	if cfg.Language == "" {
+		cfg.Language = "en"
+	}
+	cfg.Language = asciiLower(cfg.Language)
+	cfg.Region = asciiUpper(cfg.Region)
+	return &Analyzer{cfg: cfg, recs: slices.Clone(recs)}, nil
+}
+
+// DefaultAnalyzer returns an analyzer with every built-in recognizer on and
+// DefaultAnalyzerConfig.
+func DefaultAnalyzer() *Analyzer {
+	a, err := NewAnalyzer(DefaultAnalyzerConfig(), DefaultRecognizers()...)
+	if err != nil {
+		panic("anonymize: default analyzer: " + err.Error())
+	}
+	return a
+}
+
+// Recognizers returns the analyzer's recognizers, in order.
+func (a *Analyzer) Recognizers() []Recognizer { return slices.Clone(a.recs) }
+
+// Options returns the options an Analyze call with opts would use.
+func (a *Analyzer) Options(opts ...AnalyzeOption) AnalyzeOptions {
+	o := AnalyzeOptions{Language: a.cfg.Language, Region: a.cfg.Region}
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	return o
+}
+
+// Analyze returns the personal data found in text: non-overlapping spans,
+// sorted by Start, on rune boundaries.
+func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
+	o := a.Options(opts...)
+	var all []Span
+	for _, r := range a.recs {
+		var got []Span
+		if or, ok := r.(OptionsRecognizer); ok {
+			got = or.RecognizeWithOptions(text, o)
+		} else {
+			got = r.Recognize(text)
+		}
+		for _, s := range got {
+			if s.Score < a.cfg.Threshold || !validSpan(text, s) {
+				continue
+			}
+			if s.Recognizer == "" {
+				s.Recognizer = r.Name()
+			}
+			all = append(all, s)
+		}
+	}
+	return Resolve(all)
+}
+
+// validSpan reports whether s is non-empty, inside text and on rune
+// boundaries. Spans that are not are dropped: a buggy custom recognizer
+// must not make the engine cut a rune in half.
+func validSpan(text string, s Span) bool {
+	if s.Start < 0 || s.End > len(text) || s.Start >= s.End {
+		return false
+	}
+	return runeStart(text, s.Start) && runeStart(text, s.End)
+}
+
+// runeStart reports whether i is a rune boundary of text (len(text) is).
+func runeStart(text string, i int) bool {
+	if i == 0 || i == len(text) {
+		return true
+	}
+	if utf8.RuneStart(text[i]) {
+		return true
+	}
+	// A continuation byte is a boundary when it is not part of a valid
+	// sequence: Go decodes each invalid byte as a rune of its own.
+	j := i - 1
+	for j > 0 && j > i-utf8.UTFMax && !utf8.RuneStart(text[j]) {
+		j--
+	}
+	_, n := utf8.DecodeRuneInString(text[j:])
+	return j+n <= i
+}
+
+// Resolve turns overlapping candidate spans into non-overlapping ones sorted
+// by Start. Conflicts are won by, in order: a validated span over an
+// unvalidated one, the longer span over the shorter (so a contained span
+// loses), the higher score. spans is reordered.
+func Resolve(spans []Span) []Span {
+	if len(spans) <= 1 {
+		return spans
+	}
+	slices.SortFunc(spans, func(x, y Span) int {
+		switch {
+		case x.Validated != y.Validated:
+			if x.Validated {
+				return -1
+			}
+			return 1
+		case x.Len() != y.Len():
+			return y.Len() - x.Len()
+		case x.Score != y.Score:
+			if x.Score > y.Score {
+				return -1
+			}
+			return 1
+		default:
+			return x.Start - y.Start
+		}
+	})
+	out := make([]Span, 0, len(spans))
+	for _, s := range spans {
+		ok := true
+		for _, t := range out {
+			if s.Overlaps(t) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(x, y Span) int { return x.Start - y.Start })
+	return out
+}

@@ -1,0 +1,540 @@
+package anonymize
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/veilhq/veil/store"
+)
+
+// Sealer is the cryptography the Engine needs, per subject (user): the
+// keyring package implements it with a data key per user wrapped by the
+// master key.
+type Sealer interface {
+	// Seal encrypts plaintext for subject, binding aad (authenticated, not
+	// encrypted). The result is only readable with Open and the same aad.
+	Seal(ctx context.Context, subject string, plaintext, aad []byte) ([]byte, error)
+	// Open decrypts what Seal returned; it fails when ciphertext or aad was
+	// altered or the subject's key was erased.
+	Open(ctx context.Context, subject string, ciphertext, aad []byte) ([]byte, error)
+	// BlindIndex returns a keyed hash of value for subject: equal values give
+	// equal indexes, and the index reveals nothing without the key.
+	BlindIndex(ctx context.Context, subject string, value []byte) ([]byte, error)
+}
+
+// Conversation names the conversation a text belongs to.
+type Conversation struct {
+	ID       string // vault partition: tokens are consistent within it
+	Subject  string // the user (keyed hash of the WhatsApp number): whose key seals the values
+	Region   string // default phone region, e.g. RegionForNumber(waID)
+	Language string // "en", "es"
+}
+
+// EngineConfig configures an Engine.
+type EngineConfig struct {
+	// Operators maps an entity type to how it is replaced; types not in the
+	// map use Default.
+	Operators map[string]OperatorConfig
+	// Default is the operator for types not in Operators; the zero value
+	// means pseudonymize.
+	Default OperatorConfig
+	// VaultTTL is how long a pseudonym mapping lives; 0 means 30 days.
+	VaultTTL time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// DefaultVaultTTL is the vault expiry when EngineConfig.VaultTTL is 0.
+const DefaultVaultTTL = 30 * 24 * time.Hour
+
+// Engine anonymizes texts of conversations and re-identifies replies.
+// It is safe for concurrent use.
+type Engine struct {
+	cfg      EngineConfig
+	analyzer *Analyzer
+	vault    store.Vault
+	sealer   Sealer
+	locks    [64]sync.Mutex
+	seed     maphash.Seed
+}
+
+// Result is an anonymized text.
+type Result struct {
+	Text string
+	// Spans are what was found, with offsets in the original text.
+	Spans []Span
+	// Tokens[i] is what replaced Spans[i] in Text.
+	Tokens []string
+}
+
+// NewEngine returns an engine. vault and sealer may be nil only when no
+// operator needs them (pseudonymize and encrypt do).
+func NewEngine(cfg EngineConfig, analyzer *Analyzer, vault store.Vault, sealer Sealer) (*Engine, error) {
+	if analyzer == nil {
+		return nil, errors.New("anonymize: engine: nil analyzer")
+	}
+	if cfg.VaultTTL < 0 {
+		return nil, fmt.Errorf("anonymize: engine: negative vault ttl %v", cfg.VaultTTL)
+	}
+	if cfg.VaultTTL == 0 {
+		cfg.VaultTTL = DefaultVaultTTL
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Default.Operator == "" {
+		cfg.Default.Operator = OpPseudonymize
+	}
+	ops := make(map[string]OperatorConfig, len(cfg.Operators))
+	for t, oc := range cfg.Operators {
+		if oc.Operator == "" {
+			oc.Operator = cfg.Default.Operator
+		}
+		ops[t] = oc
+	}
+	cfg.Operators = ops
+	needVault := false
+	for _, oc := range append([]OperatorConfig{cfg.Default}, mapValues(ops)...) {
+		if err := oc.validate(); err != nil {
+			return nil, fmt.Errorf("anonymize: engine: %w", err)
+		}
+		if oc.Operator == OpPseudonymize {
+			needVault = true
+		}
+	}
+	if needVault && (vault == nil || sealer == nil) {
+		return nil, errors.New("anonymize: engine: pseudonymize needs a vault and a sealer")
+	}
+	return &Engine{cfg: cfg, analyzer: analyzer, vault: vault, sealer: sealer, seed: maphash.MakeSeed()}, nil
+}
+
+func mapValues[K comparable, V any](m map[K]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// Analyzer returns the engine's analyzer.
+func (e *Engine) Analyzer() *Analyzer { return e.analyzer }
+
+func (e *Engine) operator(typ string) OperatorConfig {
+	if oc, ok := e.cfg.Operators[typ]; ok {
+		return oc
+	}
+	return e.cfg.Default
+}
+
+func (e *Engine) lock(conv string) *sync.Mutex {
+	return &e.locks[maphash.String(e.seed, conv)%uint64(len(e.locks))]
+}
+
+func (e *Engine) analyzeOpts(conv Conversation) []AnalyzeOption {
+	return []AnalyzeOption{WithLanguage(conv.Language), WithRegion(conv.Region)}
+}
+
+// Anonymize finds the personal data in text and replaces each value by its
+// entity type's operator. With pseudonymize (the default) a value becomes a
+// token such as <EMAIL_1>, the same token for the same normalized value all
+// conversation long (e-mail lower-cased, phone in E.164, card digits only);
+// the mapping goes to the vault: Index is the sealer's blind index of the
+// type and normalized value, Value the sealed original text, bound by aad to
+// the conversation and token.
+func (e *Engine) Anonymize(ctx context.Context, conv Conversation, text string) (Result, error) {
+	spans := e.analyzer.Analyze(text, e.analyzeOpts(conv)...)
+	res := Result{Spans: spans, Tokens: make([]string, len(spans))}
+	if len(spans) == 0 {
+		res.Text = text
+		return res, nil
+	}
+	if conv.ID == "" {
+		return Result{}, errors.New("anonymize: conversation has no id")
+	}
+	var b strings.Builder
+	b.Grow(len(text) + 8*len(spans))
+	pe := pseudonymizer{e: e, conv: conv}
+	defer pe.unlock()
+	last := 0
+	for i, s := range spans {
+		value := text[s.Start:s.End]
+		oc := e.operator(s.Type)
+		var repl string
+		var err error
+		switch oc.Operator {
+		case OpPseudonymize:
+			repl, err = pe.token(ctx, s.Type, value)
+		default:
+			repl, err = e.apply(ctx, conv, oc, s, value)
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		res.Tokens[i] = repl
+		b.WriteString(text[last:s.Start])
+		b.WriteString(repl)
+		last = s.End
+	}
+	b.WriteString(text[last:])
+	res.Text = b.String()
+	return res, nil
+}
+
+// pseudonymizer allocates tokens for one Anonymize call; it holds the
+// conversation's lock from its first new token to the end of the call so
+// that two messages never get the same number for different values.
+type pseudonymizer struct {
+	e       *Engine
+	conv    Conversation
+	locked  *sync.Mutex
+	counts  map[string]int    // token label → highest number in use
+	byIndex map[string]string // blind index → token, this call
+}
+
+func (p *pseudonymizer) unlock() {
+	if p.locked != nil {
+		p.locked.Unlock()
+		p.locked = nil
+	}
+}
+
+func (p *pseudonymizer) token(ctx context.Context, typ, value string) (string, error) {
+	e := p.e
+	if p.locked == nil {
+		p.locked = e.lock(p.conv.ID)
+		p.locked.Lock()
+	}
+	norm := NormalizeValue(typ, value, p.conv.Region)
+	idx, err := e.sealer.BlindIndex(ctx, p.conv.Subject, indexInput(typ, norm))
+	if err != nil {
+		return "", fmt.Errorf("anonymize: blind index: %w", err)
+	}
+	if tok, ok := p.byIndex[string(idx)]; ok {
+		return tok, nil
+	}
+	ent, err := e.vault.LookupIndex(ctx, p.conv.ID, idx)
+	switch {
+	case err == nil && !ent.Expires.IsZero() && !ent.Expires.After(e.cfg.Now()):
+		// expired but not purged yet: allocate a fresh token
+	case err == nil:
+		p.remember(idx, ent.Token)
+		return ent.Token, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return "", fmt.Errorf("anonymize: vault lookup: %w", err)
+	}
+	if p.counts == nil {
+		entries, err := e.vault.Entries(ctx, p.conv.ID)
+		if err != nil {
+			return "", fmt.Errorf("anonymize: vault entries: %w", err)
+		}
+		p.counts = make(map[string]int)
+		for _, en := range entries {
+			if label, n, ok := ParseToken(en.Token); ok && n > p.counts[label] {
+				p.counts[label] = n
+			}
+		}
+	}
+	label := TokenLabel(typ)
+	p.counts[label]++
+	tok := FormatToken(label, p.counts[label])
+	sealed, err := e.sealer.Seal(ctx, p.conv.Subject, []byte(value), vaultAAD(p.conv.ID, tok))
+	if err != nil {
+		return "", fmt.Errorf("anonymize: seal: %w", err)
+	}
+	err = e.vault.PutEntry(ctx, store.VaultEntry{
+		Conversation: p.conv.ID,
+		Subject:      p.conv.Subject,
+		Token:        tok,
+		Type:         typ,
+		Index:        idx,
+		Value:        sealed,
+		Expires:      e.cfg.Now().Add(e.cfg.VaultTTL),
+	})
+	if err != nil {
+		return "", fmt.Errorf("anonymize: vault put: %w", err)
+	}
+	p.remember(idx, tok)
+	return tok, nil
+}
+
+func (p *pseudonymizer) remember(idx []byte, tok string) {
+	if p.byIndex == nil {
+		p.byIndex = make(map[string]string)
+	}
+	p.byIndex[string(idx)] = tok
+}
+
+// indexInput is what the blind index hashes: the type and the normalized
+// value, so that equal strings of different types never share a token.
+func indexInput(typ, norm string) []byte {
+	return []byte("veil/pii/v1\x00" + typ + "\x00" + norm)
+}
+
+// vaultAAD binds a sealed value to its conversation and token: a value
+// copied to another conversation or token fails to open.
+func vaultAAD(conv, token string) []byte {
+	return []byte("veil/vault/v1\x00" + conv + "\x00" + token)
+}
+
+// NormalizeValue returns the form of a value under which equal values get
+// one pseudonym: e-mail lower-cased, phone in E.164 (read in region), card
+// and other numbers as digits only, anything else lower-cased with runs of
+// spaces collapsed.
+func NormalizeValue(typ, value, region string) string {
+	switch typ {
+	case EntityEmail:
+		return strings.ToLower(strings.TrimSpace(value))
+	case EntityPhone:
+		return NormalizePhone(value, region)
+	case EntityCreditCard:
+		return digitsOnly(value)
+	default:
+		return strings.Join(strings.Fields(strings.ToLower(value)), " ")
+	}
+}
+
+func digitsOnly(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+var tokenLabels = map[string]string{
+	EntityEmail:         "EMAIL",
+	EntityPhone:         "PHONE",
+	EntityCreditCard:    "CARD",
+	EntityIBAN:          "IBAN",
+	EntityIP:            "IP",
+	EntityStreetAddress: "ADDRESS",
+	EntityUSDriver:      "DRIVER_LICENSE",
+	EntityDateTime:      "DATE",
+	EntityMAC:           "MAC",
+}
+
+// TokenLabel is the label of an entity type in tokens: EMAIL for
+// EMAIL_ADDRESS, PHONE for PHONE_NUMBER, CARD for CREDIT_CARD…; other types
+// keep their name (PERSON, URL, US_SSN).
+func TokenLabel(typ string) string {
+	if l, ok := tokenLabels[typ]; ok {
+		return l
+	}
+	var b strings.Builder
+	for i := 0; i < len(typ); i++ {
+		c := typ[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			b.WriteByte(c - 32)
+		case c >= 'A' && c <= 'Z', isDigit(c), c == '_':
+			b.WriteByte(c)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "PII"
+	}
+	return b.String()
+}
+
+// FormatToken returns the pseudonym "<LABEL_n>".
+func FormatToken(label string, n int) string {
+	return "<" + label + "_" + strconv.Itoa(n) + ">"
+}
+
+// ParseToken splits "<LABEL_n>" into its label and number.
+func ParseToken(tok string) (label string, n int, ok bool) {
+	if len(tok) < 5 || tok[0] != '<' || tok[len(tok)-1] != '>' {
+		return "", 0, false
+	}
+	body := tok[1 : len(tok)-1]
+	u := strings.LastIndexByte(body, '_')
+	if u <= 0 || u == len(body)-1 {
+		return "", 0, false
+	}
+	label = body[:u]
+	for i := 0; i < len(label); i++ {
+		c := label[i]
+		if !(c >= 'A' && c <= 'Z' || isDigit(c) || c == '_') {
+			return "", 0, false
+		}
+	}
+	if label[0] < 'A' || label[0] > 'Z' {
+		return "", 0, false
+	}
+	digits := body[u+1:]
+	if len(digits) > 9 || digits[0] == '0' {
+		return "", 0, false
+	}
+	for i := 0; i < len(digits); i++ {
+		if !isDigit(digits[i]) {
+			return "", 0, false
+		}
+	}
+	n, _ = strconv.Atoi(digits)
+	return label, n, true
+}
+
+// findTokens returns the [start, end) offsets of every well-formed token
+// in text.
+func findTokens(text string) [][2]int {
+	var out [][2]int
+	from := 0
+	for {
+		k := strings.IndexByte(text[from:], '<')
+		if k < 0 {
+			return out
+		}
+		s := from + k
+		e := s + 1
+		for e < len(text) && e-s < 64 && (text[e] >= 'A' && text[e] <= 'Z' || isDigit(text[e]) || text[e] == '_') {
+			e++
+		}
+		if e < len(text) && text[e] == '>' {
+			if _, _, ok := ParseToken(text[s : e+1]); ok {
+				out = append(out, [2]int{s, e + 1})
+				from = e + 1
+				continue
+			}
+		}
+		from = s + 1
+	}
+}
+
+// Reidentify restores the tokens of this conversation in text (a reply
+// written from anonymized text) to their original values.
+//
+// Only tokens present in this conversation's vault are restored; a token
+// of another conversation, an expired or unknown token stays as it is (a
+// placeholder such as <EMAIL_3> carries no personal data). The output is
+// guarded: personal data written in text itself (a value the LLM or a
+// dialog made up or copied from elsewhere) is replaced by its type label,
+// e.g. <PHONE_NUMBER>, unless it is one of this conversation's own values.
+func (e *Engine) Reidentify(ctx context.Context, conv Conversation, text string) (string, error) {
+	toks := findTokens(text)
+	guard := e.analyzer.Analyze(text, e.analyzeOpts(conv)...)
+	if len(toks) == 0 && len(guard) == 0 {
+		return text, nil
+	}
+	if e.vault == nil || e.sealer == nil {
+		// Nothing can be restored or recognised as the user's own.
+		return replaceAll(text, nil, guard, nil), nil
+	}
+	var byToken map[string]store.VaultEntry
+	if len(toks) > 0 {
+		entries, err := e.vault.Entries(ctx, conv.ID)
+		if err != nil {
+			return "", fmt.Errorf("anonymize: vault entries: %w", err)
+		}
+		now := e.cfg.Now()
+		byToken = make(map[string]store.VaultEntry, len(entries))
+		for _, en := range entries {
+			if en.Conversation != conv.ID || en.Subject != conv.Subject {
+				continue
+			}
+			if !en.Expires.IsZero() && !en.Expires.After(now) {
+				continue
+			}
+			byToken[en.Token] = en
+		}
+	}
+	values := make([]string, len(toks))
+	for i, t := range toks {
+		tok := text[t[0]:t[1]]
+		en, ok := byToken[tok]
+		if !ok {
+			values[i] = tok
+			continue
+		}
+		pt, err := e.sealer.Open(ctx, conv.Subject, en.Value, vaultAAD(conv.ID, tok))
+		if err != nil {
+			return "", fmt.Errorf("anonymize: open %s: %w", tok, err)
+		}
+		values[i] = string(pt)
+	}
+	keep := make([]bool, len(guard))
+	for i, s := range guard {
+		norm := NormalizeValue(s.Type, text[s.Start:s.End], conv.Region)
+		idx, err := e.sealer.BlindIndex(ctx, conv.Subject, indexInput(s.Type, norm))
+		if err != nil {
+			return "", fmt.Errorf("anonymize: blind index: %w", err)
+		}
+		_, err = e.vault.LookupIndex(ctx, conv.ID, idx)
+		switch {
+		case err == nil:
+			keep[i] = true
+		case !errors.Is(err, store.ErrNotFound):
+			return "", fmt.Errorf("anonymize: vault lookup: %w", err)
+		}
+	}
+	return replaceAll(text, toks, guard, func(i int) (string, bool) {
+		if i < len(values) {
+			return values[i], true
+		}
+		return "", keep[i-len(values)]
+	}), nil
+}
+
+// replaceAll writes text with every token toks[i] replaced by repl(i) and
+// every guard span g replaced by "<TYPE>" unless repl(len(toks)+j) keeps it.
+// Guard spans overlapping a token are ignored.
+func replaceAll(text string, toks [][2]int, guard []Span, repl func(int) (string, bool)) string {
+	type edit struct {
+		s, e int
+		with string
+	}
+	edits := make([]edit, 0, len(toks)+len(guard))
+	for i, t := range toks {
+		v := text[t[0]:t[1]]
+		if repl != nil {
+			v, _ = repl(i)
+		}
+		edits = append(edits, edit{t[0], t[1], v})
+	}
+	for j, g := range guard {
+		overlap := false
+		for _, t := range toks {
+			if g.Start < t[1] && t[0] < g.End {
+				overlap = true
+				break
+			}
+		}
+		if overlap {
+			continue
+		}
+		if repl != nil {
+			if _, keep := repl(len(toks) + j); keep {
+				continue
+			}
+		}
+		edits = append(edits, edit{g.Start, g.End, "<" + g.Type + ">"})
+	}
+	if len(edits) == 0 {
+		return text
+	}
+	sortEdits := func(a, b edit) int { return a.s - b.s }
+	slices.SortFunc(edits, sortEdits)
+	var b strings.Builder
+	last := 0
+	for _, ed := range edits {
+		if ed.s < last {
+			continue
+		}
+		b.WriteString(text[last:ed.s])
+		b.WriteString(ed.with)
+		last = ed.e
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}

@@ -1,0 +1,409 @@
+package anonymize
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// PhoneRecognizer finds telephone numbers in international (+34 612 34 56
+// 78, 0034…) and national formats, and validates them with libphonenumber
+// (github.com/nyaruka/phonenumbers).
+//
+// Candidates are found by a byte scan (digits, '+', and the separators
+// space - . ( ) /), never by regexp; a candidate must stand alone (no letter,
+// digit or hex group glued to it, so GUIDs and codes such as AB-123456789
+// are skipped) and must not look like a date or an IPv4 address.
+//
+// A number written with '+' or 00 is parsed as it is. A national number is
+// read in the call's region (AnalyzeOptions.Region); when it carries
+// formatting (spaces, dashes, brackets) the fallback regions are tried as
+// well. A bare run of digits is only taken with a phone word nearby
+// ("call", "tel", "móvil"…) and never after an order/invoice/reference word.
+// Numbers that libphonenumber rejects are still reported, unvalidated and
+// with a lower score, when they are formatted like a phone number and a
+// phone word is near.
+type PhoneRecognizer struct {
+	// Regions are tried, in order, after the call's region for formatted
+	// national numbers. Empty means DefaultPhoneRegions.
+	Regions []string
+}
+
+// DefaultPhoneRegions are the fallback regions of a PhoneRecognizer.
+var DefaultPhoneRegions = []string{"US", "GB", "ES", "MX", "DE", "FR", "IT", "IN", "BR", "AU"}
+
+var _ OptionsRecognizer = (*PhoneRecognizer)(nil)
+
+// NewPhoneRecognizer returns a recognizer trying regions as fallbacks; none
+// means DefaultPhoneRegions.
+func NewPhoneRecognizer(regions ...string) *PhoneRecognizer {
+	return &PhoneRecognizer{Regions: regions}
+}
+
+// Name implements Recognizer.
+func (*PhoneRecognizer) Name() string { return "phone" }
+
+var phoneContext = map[string]map[string]bool{
+	"en": wordSet("phone", "phones", "tel", "telephone", "mobile", "cell", "cellphone", "call", "calling", "number", "num", "no",
+		"whatsapp", "fax", "contact", "text", "sms", "reach", "ring", "landline", "desk", "office", "messages", "dial", "ph", "mob", "home", "work"),
+	"es": wordSet("teléfono", "telefono", "tel", "tlf", "tfno", "móvil", "movil", "celular", "cel", "llamar", "llama", "llámame", "llamame",
+		"llámeme", "número", "numero", "whatsapp", "fax", "contacto", "mensaje", "mensajes", "sms", "fijo", "oficina"),
+}
+
+var phoneNegative = wordSet("order", "invoice", "ref", "reference", "tracking", "account", "acct", "id", "ticket", "booking",
+	"confirmation", "serial", "po", "sku", "transaction", "case", "policy", "customer", "member", "iban", "card", "isbn",
+	"pedido", "factura", "referencia", "seguimiento", "cuenta", "reserva", "expediente", "transacción", "transaccion",
+	"póliza", "poliza", "cliente", "socio", "tarjeta", "dni", "nie", "nif", "ssn")
+
+// Recognize implements Recognizer with no region.
+func (r *PhoneRecognizer) Recognize(text string) []Span {
+	return r.RecognizeWithOptions(text, AnalyzeOptions{Language: "en"})
+}
+
+// RecognizeWithOptions implements OptionsRecognizer.
+func (r *PhoneRecognizer) RecognizeWithOptions(text string, o AnalyzeOptions) []Span {
+	var out []Span
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if !isDigit(c) {
+			if (c != '+' && c != '(') || i+1 >= len(text) || !isDigit(text[i+1]) && text[i+1] != ' ' {
+				continue
+			}
+		}
+		if !phoneLeftBoundary(text, i) {
+			continue
+		}
+		cand, ok := scanPhone(text, i)
+		if !ok {
+			if cand.end > i {
+				i = cand.end - 1
+			}
+			continue
+		}
+		i = cand.end - 1
+		if s, ok := r.judge(text, cand, o); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+type phoneCandidate struct {
+	start, end int // end after the last digit (or extension)
+	digits     int
+	plus       bool // written with + or 00
+	formatted  bool // has separators between digit groups
+	ext        bool
+}
+
+func phoneLeftBoundary(text string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	p := text[i-1]
+	if isAlnum(p) || p == '_' || p == '#' || p == '@' || p == '+' || p == '$' || p == '/' || p == '=' {
+		return false
+	}
+	if (p == '-' || p == '.' || p == ',') && i > 1 && (isAlnum(text[i-2]) || text[i-2] == '$') {
+		return false
+	}
+	return !letterBefore(text, i)
+}
+
+// scanPhone reads a candidate starting at i. ok is false when the run is
+// not a candidate; end still tells where the run stops.
+func scanPhone(text string, i int) (c phoneCandidate, ok bool) {
+	c.start = i
+	j := i
+	if text[j] == '+' {
+		c.plus = true
+		j++
+	}
+	lastDigit := -1
+	sepRun := 0
+	groups := 0
+	var groupLens [24]int
+	var seps [24]byte
+	cur := 0
+	for j < len(text) {
+		b := text[j]
+		if isDigit(b) {
+			cur++
+			c.digits++
+			j++
+			lastDigit = j
+			sepRun = 0
+			continue
+		}
+		if b == ' ' || b == '-' || b == '.' || b == '(' || b == ')' || b == '/' {
+			if sepRun >= 3 || b == '/' && sepRun > 0 {
+				break
+			}
+			if cur > 0 {
+				if groups == len(groupLens) {
+					break
+				}
+				groupLens[groups] = cur
+				seps[groups] = b
+				groups++
+				cur = 0
+			}
+			sepRun++
+			j++
+			continue
+		}
+		break
+	}
+	if cur > 0 && groups < len(groupLens) {
+		groupLens[groups] = cur
+		groups++
+	}
+	if lastDigit < 0 {
+		c.end = i + 1
+		return c, false
+	}
+	c.end = lastDigit
+	if c.digits < 7 || c.digits > 17 {
+		return c, false
+	}
+	if strings.HasPrefix(text[c.start:], "00") {
+		c.plus = true
+	}
+	c.formatted = groups > 1
+	// Extension: "x123", " ext. 123", " extension 123".
+	if e, ok := phoneExtension(text, c.end); ok {
+		c.end = e
+		c.ext = true
+	} else if !phoneRightBoundary(text, c.end) {
+		return c, false
+	}
+	if groups > 1 && (looksLikeDate(groupLens[:groups], seps[:groups-1]) || looksLikeIPv4(groupLens[:groups], seps[:groups-1])) {
+		return c, false
+	}
+	// An unclosed '(' before the first digit is not part of the number.
+	return c, true
+}
+
+func phoneExtension(text string, i int) (int, bool) {
+	j := i
+	if j < len(text) && text[j] == ' ' {
+		j++
+	}
+	rest := text[j:]
+	var n int
+	switch {
+	case len(rest) > 0 && (rest[0] == 'x' || rest[0] == 'X') && len(rest) > 1 && isDigit(rest[1]):
+		n = 1
+	case len(rest) >= 4 && strings.EqualFold(rest[:4], "ext."):
+		n = 4
+	case len(rest) >= 9 && strings.EqualFold(rest[:9], "extension"):
+		n = 9
+	case len(rest) >= 3 && strings.EqualFold(rest[:3], "ext"):
+		n = 3
+	default:
+		return 0, false
+	}
+	j += n
+	if j < len(text) && text[j] == ' ' {
+		j++
+	}
+	k := j
+	for k < len(text) && isDigit(text[k]) && k-j < 6 {
+		k++
+	}
+	if k == j || !phoneRightBoundary(text, k) {
+		return 0, false
+	}
+	return k, true
+}
+
+func phoneRightBoundary(text string, e int) bool {
+	if e >= len(text) {
+		return true
+	}
+	b := text[e]
+	if isAlnum(b) || b == '_' || b == '@' || letterAt(text, e) {
+		return false
+	}
+	if (b == '.' || b == ',' || b == '/' || b == ':') && e+1 < len(text) && isDigit(text[e+1]) {
+		return false
+	}
+	if b == '-' {
+		// A hex group glued by a hyphen (GUID, serial) is not a phone.
+		k := e + 1
+		for k < len(text) && isHex(text[k]) {
+			k++
+		}
+		if k > e+1 && !(k < len(text) && isAlnum(text[k])) && !letterAt(text, k) {
+			return false
+		}
+	}
+	return true
+}
+
+func looksLikeDate(g []int, seps []byte) bool {
+	if len(g) != 3 {
+		return false
+	}
+	if seps[0] != seps[1] || seps[0] == ' ' || seps[0] == '(' || seps[0] == ')' {
+		return false
+	}
+	small := func(n int) bool { return n == 1 || n == 2 }
+	return small(g[0]) && small(g[1]) && (g[2] == 4 || g[2] == 2) || g[0] == 4 && small(g[1]) && small(g[2])
+}
+
+func looksLikeIPv4(g []int, seps []byte) bool {
+	if len(g) != 4 {
+		return false
+	}
+	for i, n := range g {
+		if n > 3 || i < 3 && seps[i] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+var phoneBufPool = sync.Pool{New: func() any { return new(phonenumbers.PhoneNumber) }}
+
+func (r *PhoneRecognizer) regions(o AnalyzeOptions) []string {
+	rs := r.Regions
+	if len(rs) == 0 {
+		rs = DefaultPhoneRegions
+	}
+	if o.Region == "" {
+		return rs
+	}
+	return append([]string{o.Region}, rs...)
+}
+
+// validPhone parses raw in the given regions (only the first unless all)
+// and returns the E.164 form of the first valid reading.
+func validPhone(raw string, regions []string, plus, all bool) (string, bool) {
+	num := phoneBufPool.Get().(*phonenumbers.PhoneNumber)
+	defer phoneBufPool.Put(num)
+	if plus {
+		region := "ZZ"
+		if strings.HasPrefix(raw, "00") && len(regions) > 0 {
+			region = regions[0]
+		}
+		num.Reset()
+		if err := phonenumbers.ParseToNumber(raw, region, num); err == nil && phonenumbers.IsValidNumber(num) {
+			return phonenumbers.Format(num, phonenumbers.E164), true
+		}
+		if !strings.HasPrefix(raw, "00") {
+			return "", false
+		}
+	}
+	for k, region := range regions {
+		if k > 0 && !all {
+			break
+		}
+		num.Reset()
+		if err := phonenumbers.ParseToNumber(raw, region, num); err == nil && phonenumbers.IsValidNumber(num) {
+			return phonenumbers.Format(num, phonenumbers.E164), true
+		}
+	}
+	return "", false
+}
+
+func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions) (Span, bool) {
+	raw := text[c.start:c.end]
+	if raw[0] == '(' && strings.IndexByte(raw, ')') < 0 {
+		c.start++
+		raw = raw[1:]
+	}
+	words := phoneContext[o.Language]
+	if words == nil {
+		words = phoneContext["en"]
+	}
+	ctx := hasContext(text, c.start, c.end, 40, words, true)
+	if !c.plus && nearNegative(text, c.start) {
+		return Span{}, false
+	}
+	_, valid := validPhone(raw, r.regions(o), c.plus, c.formatted || c.plus)
+	s := Span{Start: c.start, End: c.end, Type: EntityPhone, Recognizer: "phone"}
+	switch {
+	case valid && (c.plus || c.formatted):
+		s.Score, s.Validated = 0.95, true
+		if ctx {
+			s.Score = 1
+		}
+	case valid && ctx:
+		s.Score, s.Validated = 0.9, true
+	case valid:
+		s.Score, s.Validated = 0.3, true
+	case ctx && (c.plus || c.formatted) && c.digits <= 15:
+		s.Score = 0.6
+	case ctx && c.digits >= 9 && c.digits <= 12:
+		s.Score = 0.45
+	default:
+		return Span{}, false
+	}
+	return s, true
+}
+
+// nearNegative reports whether one of the last two words before i says the
+// number is an order, invoice or other reference.
+func nearNegative(text string, i int) bool {
+	b, _ := contextWindow(text, i, i, 32)
+	ws := lowerWords(b)
+	for k := len(ws) - 1; k >= 0 && k >= len(ws)-3; k-- {
+		if phoneNegative[ws[k]] {
+			return true
+		}
+	}
+	return false
+}
+
+// NormalizePhone returns the E.164 form of a phone number read in region
+// (or any default region), or its digits with a leading '+' kept when no
+// region accepts it.
+func NormalizePhone(raw, region string) string {
+	regions := DefaultPhoneRegions
+	if region != "" {
+		regions = append([]string{asciiUpper(region)}, regions...)
+	}
+	plus := strings.HasPrefix(strings.TrimSpace(raw), "+") || strings.HasPrefix(strings.TrimSpace(raw), "00")
+	if e, ok := validPhone(raw, regions, plus, true); ok {
+		return e
+	}
+	var b strings.Builder
+	if plus {
+		b.WriteByte('+')
+	}
+	for i := 0; i < len(raw); i++ {
+		if isDigit(raw[i]) {
+			b.WriteByte(raw[i])
+		}
+	}
+	return b.String()
+}
+
+// RegionForNumber returns the ISO region of a WhatsApp ID (the sender's
+// number in international format, with or without '+'), e.g. "34612345678"
+// → "ES", or "" when it cannot tell.
+func RegionForNumber(waID string) string {
+	s := strings.TrimSpace(waID)
+	if s == "" {
+		return ""
+	}
+	if !strings.HasPrefix(s, "+") {
+		s = "+" + s
+	}
+	num, err := phonenumbers.Parse(s, "ZZ")
+	if err != nil {
+		return ""
+	}
+	r := phonenumbers.GetRegionCodeForNumber(num)
+	if r == "" || r == "ZZ" {
+		// Not a valid number (a reserved or fictional range): the main
+		// region of its country code still tells the country.
+		r = phonenumbers.GetRegionCodeForCountryCode(int(num.GetCountryCode()))
+	}
+	if r == "" || r == "ZZ" || r == "001" {
+		return ""
+	}
+	return r
+}

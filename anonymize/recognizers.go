@@ -1,0 +1,10 @@
+package anonymize
+
+// DefaultRecognizers returns a fresh set of every built-in recognizer.
+func DefaultRecognizers() []Recognizer {
+	return []Recognizer{
+		EmailRecognizer{},
+		NewPhoneRecognizer(),
+		CreditCardRecognizer{},
+	}
+}

@@ -1,0 +1,113 @@
+package anonymize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isAlpha(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
+func isAlnum(c byte) bool { return isDigit(c) || isAlpha(c) }
+func isHex(c byte) bool   { return isDigit(c) || ((c|0x20) >= 'a' && (c|0x20) <= 'f') }
+
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+func asciiUpper(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			return strings.ToUpper(s)
+		}
+	}
+	return s
+}
+
+// wordBefore reports whether the text before i ends with a letter or digit
+// (of any script), i.e. i is not at the start of a word.
+func letterBefore(text string, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// letterAt reports whether a letter or digit (of any script) starts at i.
+func letterAt(text string, i int) bool {
+	if i >= len(text) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// words splits s into lower-cased words (runs of letters and digits).
+func lowerWords(s string) []string {
+	var out []string
+	start := -1
+	for i, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && start < 0 {
+			start = i
+		} else if !w && start >= 0 {
+			out = append(out, strings.ToLower(s[start:i]))
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, strings.ToLower(s[start:]))
+	}
+	return out
+}
+
+// contextWindow returns the text up to n bytes before start and after end,
+// cut on rune boundaries.
+func contextWindow(text string, start, end, n int) (before, after string) {
+	b := max(0, start-n)
+	for b > 0 && b < len(text) && !utf8.RuneStart(text[b]) {
+		b++
+	}
+	a := min(len(text), end+n)
+	for a < len(text) && a > 0 && !utf8.RuneStart(text[a]) {
+		a--
+	}
+	return text[b:start], text[end:a]
+}
+
+// hasContext reports whether one of words appears as a whole word (case
+// insensitive) in the window of n bytes before start, or, when after is
+// true, after end too.
+func hasContext(text string, start, end, n int, words map[string]bool, after bool) bool {
+	if len(words) == 0 {
+		return false
+	}
+	b, a := contextWindow(text, start, end, n)
+	for _, w := range lowerWords(b) {
+		if words[w] {
+			return true
+		}
+	}
+	if after {
+		for _, w := range lowerWords(a) {
+			if words[w] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func wordSet(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[strings.ToLower(w)] = true
+	}
+	return m
+}
