@@ -10,6 +10,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/veilhq/veil/anonymize"
 	"github.com/veilhq/veil/pipeline"
 	"github.com/veilhq/veil/store"
 )
@@ -205,16 +206,17 @@ func (f *Flow) slot(name string) *Slot {
 	return nil
 }
 
-var tokenRE = regexp.MustCompile(`<([A-Z_]+?)_\d+>`)
+var tokenRE = regexp.MustCompile(`<[A-Z][A-Z0-9_]*_\d+>`)
 
 // fill extracts a slot value from pseudonymized text. Free-text slots take
 // the whole answer only when the slot was asked for (asked = true).
 func fill(s *Slot, text string, asked bool) (string, bool) {
 	switch {
 	case s.Entity != "":
-		for _, m := range tokenRE.FindAllStringSubmatch(text, -1) {
-			if m[1] == s.Entity {
-				return m[0], true
+		want := anonymize.TokenLabel(s.Entity)
+		for _, m := range tokenRE.FindAllString(text, -1) {
+			if label, _, ok := anonymize.ParseToken(m); ok && label == want {
+				return m, true
 			}
 		}
 		return "", false

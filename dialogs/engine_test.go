@@ -82,11 +82,11 @@ func TestExampleBotFlows(t *testing.T) {
 		}},
 		{"confirmation with buttons", []turn{
 			{intent: "book_appointment", text: "book an appointment tomorrow", want: []string{"phone number"}},
-			{text: "<PHONE_NUMBER_1>", want: []string{"Book an appointment on tomorrow?", "<PHONE_NUMBER_1>"}},
+			{text: "<PHONE_1>", want: []string{"Book an appointment on tomorrow?", "<PHONE_1>"}},
 			{button: ButtonYes, text: "Yes", want: []string{"Booked for tomorrow"}},
 		}},
 		{"confirmation declined", []turn{
-			{intent: "book_appointment", text: "appointment on friday, call <PHONE_NUMBER_1>", want: []string{"Book an appointment on friday?"}},
+			{intent: "book_appointment", text: "appointment on friday, call <PHONE_1>", want: []string{"Book an appointment on friday?"}},
 			{text: "no", want: []string{"haven't booked"}},
 		}},
 		{"greeting offers intent buttons", []turn{
