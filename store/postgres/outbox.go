@@ -1,0 +1,113 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// OutboxItem is a reply waiting to be sent. Payload is encrypted with the
+// subject's data key by the caller (it holds the recipient's number).
+type OutboxItem struct {
+	ID       int64
+	Subject  string
+	Payload  []byte
+	Created  time.Time
+	Attempts int // failed sends so far
+}
+
+// EnqueueOutbox queues a reply and returns its ID. Call it in the same
+// transaction that completes the turn (see WithTx) so a crash can neither
+// lose nor duplicate the reply.
+func (s *Store) EnqueueOutbox(ctx context.Context, subject string, payload []byte) (int64, error) {
+	ctx, cancel := s.timeout(ctx)
+	defer cancel()
+	return enqueueOutbox(ctx, s.pool, subject, payload, s.opts.Now())
+}
+
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func enqueueOutbox(ctx context.Context, q querier, subject string, payload []byte, now time.Time) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `INSERT INTO outbox (subject, payload, created) VALUES ($1, $2, $3) RETURNING id`,
+		subject, nonNil(payload), now).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: enqueue outbox: %w", err)
+	}
+	return id, nil
+}
+
+// CompleteWithReply deletes inbox item id and queues the reply in one
+// transaction: the turn is either done with its reply queued, or not done.
+func (s *Store) CompleteWithReply(ctx context.Context, id, subject string, payload []byte) (int64, error) {
+	var out int64
+	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM inbox WHERE id = $1`, id); err != nil {
+			return err
+		}
+		var err error
+		out, err = enqueueOutbox(ctx, tx, subject, payload, s.opts.Now())
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("postgres: complete with reply: %w", err)
+	}
+	return out, nil
+}
+
+// ClaimOutbox leases up to limit unsent replies, oldest first, for lease:
+// no other caller (in any replica) gets them until the lease ends. A sender
+// that dies leaves its items to be claimed again after the lease. Each
+// claim counts as an attempt.
+func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxItem, error) {
+	ctx, cancel := s.timeout(ctx)
+	defer cancel()
+	now := s.opts.Now()
+	rows, err := s.pool.Query(ctx, `UPDATE outbox o SET claimed_until = $1, attempts = o.attempts + 1
+		FROM (SELECT id FROM outbox
+			WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2)
+			ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) c
+		WHERE o.id = c.id
+		RETURNING o.id, o.subject, o.payload, o.created, o.attempts - 1`, now.Add(lease), now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: claim outbox: %w", err)
+	}
+	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OutboxItem, error) {
+		var it OutboxItem
+		err := r.Scan(&it.ID, &it.Subject, &it.Payload, &it.Created, &it.Attempts)
+		it.Created = utc(it.Created)
+		return it, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: claim outbox: %w", err)
+	}
+	// UPDATE ... RETURNING has no order.
+	for i := 1; i < len(items); i++ {
+		for j := i; j > 0 && items[j].ID < items[j-1].ID; j-- {
+			items[j], items[j-1] = items[j-1], items[j]
+		}
+	}
+	return items, nil
+}
+
+// MarkSent records that WhatsApp accepted the reply and drops its payload.
+func (s *Store) MarkSent(ctx context.Context, id int64) error {
+	if _, err := s.exec(ctx, `UPDATE outbox SET sent_at = $2, payload = '\x', claimed_until = NULL WHERE id = $1`,
+		id, s.opts.Now()); err != nil {
+		return fmt.Errorf("postgres: mark sent: %w", err)
+	}
+	return nil
+}
+
+// MarkFailed releases the claim so the reply is retried after retryAfter.
+func (s *Store) MarkFailed(ctx context.Context, id int64, retryAfter time.Duration) error {
+	if _, err := s.exec(ctx, `UPDATE outbox SET claimed_until = $2 WHERE id = $1 AND sent_at IS NULL`,
+		id, s.opts.Now().Add(retryAfter)); err != nil {
+		return fmt.Errorf("postgres: mark failed: %w", err)
+	}
+	return nil
+}
