@@ -1,0 +1,401 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/veilhq/veil/anonymize"
+	"github.com/veilhq/veil/config"
+	"github.com/veilhq/veil/consent"
+	"github.com/veilhq/veil/dialogs"
+	"github.com/veilhq/veil/keyring"
+	"github.com/veilhq/veil/nlu"
+	"github.com/veilhq/veil/nlu/rules"
+	"github.com/veilhq/veil/pipeline"
+	"github.com/veilhq/veil/stages"
+	"github.com/veilhq/veil/store"
+	"github.com/veilhq/veil/store/bolt"
+)
+
+// Sender delivers a reply to a user of the channel.
+type Sender interface {
+	Send(ctx context.Context, to string, r pipeline.Reply) error
+}
+
+// SenderFunc lets a function act as a Sender.
+type SenderFunc func(ctx context.Context, to string, r pipeline.Reply) error
+
+func (f SenderFunc) Send(ctx context.Context, to string, r pipeline.Reply) error { return f(ctx, to, r) }
+
+// Options are the parts of an App that are not configuration.
+type Options struct {
+	Sender   Sender           // where replies go; nil drops them (chat collects them itself)
+	Now      func() time.Time // clock; nil = time.Now
+	Fallback stages.Fallback  // answers what no dialog takes; nil = the bot's canned reply
+	NLU      nlu.Parser       // nil = the rules NLU over the bot's keywords
+	Store    store.Store      // nil = open the configured store
+	Workers  int              // turns processed at once across users; 0 = 8
+}
+
+// App is a running Veil.
+type App struct {
+	Config  config.Config
+	Log     zerolog.Logger
+	Store   store.Store
+	Keys    *keyring.Keyring
+	Engine  *anonymize.Engine
+	Dialogs *dialogs.Engine
+	Runner  *pipeline.Runner
+
+	sender Sender
+	now    func() time.Time
+	disp   *dispatcher
+	ready  atomic.Bool
+	stop   chan struct{}
+	bg     sync.WaitGroup
+}
+
+// New builds an App from cfg. It opens the store and the keyring but does
+// not start processing: call Start.
+func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Options) (a *App, err error) {
+	a = &App{Config: cfg, Log: log, sender: opts.Sender, now: opts.Now, stop: make(chan struct{})}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	st := opts.Store
+	if st == nil {
+		if st, err = openStore(ctx, cfg); err != nil {
+			return nil, err
+		}
+	}
+	a.Store = st
+	defer func() {
+		if err != nil {
+			st.Close()
+		}
+	}()
+	master, err := masterKey(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if a.Keys, err = keyring.New(master, st); err != nil {
+		return nil, fmt.Errorf("keyring: %w", err)
+	}
+	if a.Engine, err = anonymize.NewEngine(anonymize.EngineConfig{VaultTTL: cfg.Retention.Vault, Now: a.now},
+		anonymize.DefaultAnalyzer(), st, a.Keys); err != nil {
+		return nil, fmt.Errorf("anonymize: %w", err)
+	}
+	bot := dialogs.ExampleBot()
+	if cfg.Bot != "" {
+		if bot, err = dialogs.LoadFile(cfg.Bot); err != nil {
+			return nil, err
+		}
+	}
+	a.Dialogs = dialogs.NewEngine(bot, st, cfg.Retention.DialogState, a.now)
+	parser := opts.NLU
+	if parser == nil {
+		var rs []rules.Rule
+		for name, kws := range bot.Keywords() {
+			if len(kws) > 0 {
+				rs = append(rs, rules.Rule{Intent: name, Keywords: kws})
+			}
+		}
+		if parser, err = rules.New(rs); err != nil {
+			return nil, fmt.Errorf("nlu: %w", err)
+		}
+	}
+	notice := consent.Notice{Version: cfg.Consent.NoticeVersion, Text: cfg.Consent.NoticeText, Purposes: cfg.Consent.Purposes}
+	a.Runner = pipeline.NewRunner(log, pipeline.Options{Timeout: cfg.Pipeline.TurnTimeout, Now: a.now},
+		consent.NewGate(st, rights{a}, notice, a.now),
+		&stages.PII{Engine: a.Engine},
+		&stages.Route{NLU: parser, Dialogs: a.Dialogs, Threshold: cfg.NLU.Threshold, Fallback: opts.Fallback, Log: log},
+		&stages.Respond{Engine: a.Engine},
+		&stages.Record{Store: st, Retention: stages.Retention{UserText: cfg.Retention.UserText, BotText: cfg.Retention.BotText}, Now: a.now},
+	)
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 8
+	}
+	a.disp = newDispatcher(workers, a.handle)
+	return a, nil
+}
+
+func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+	if !cfg.Embedded() {
+		return openPostgres(ctx, cfg)
+	}
+	st, err := bolt.Open(filepath.Join(cfg.DataDir, "veil.db"), bolt.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("embedded store: %w", err)
+	}
+	return st, nil
+}
+
+// masterKey reads VEIL_MASTER_KEY, or on the embedded store the key file
+// in the data dir, created on first start.
+func masterKey(cfg config.Config, log zerolog.Logger) ([]byte, error) {
+	if cfg.MasterKey != "" {
+		k, err := keyring.ParseMasterKey(cfg.MasterKey)
+		if err != nil {
+			return nil, fmt.Errorf("master_key (VEIL_MASTER_KEY): %w", err)
+		}
+		return k, nil
+	}
+	if !cfg.Embedded() {
+		return nil, errors.New("master_key (VEIL_MASTER_KEY) is required with PostgreSQL: every replica must share it")
+	}
+	path := filepath.Join(cfg.DataDir, "master.key")
+	k, created, err := keyring.LoadOrCreateMasterKeyFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	if created {
+		log.Warn().Str("path", path).Msg("generated a new master key (mode 0600); back it up: without it stored data cannot be read")
+	}
+	return k, nil
+}
+
+// Start replays pending inbox items and starts the purge timer (when
+// purgeEvery > 0). Call it once.
+func (a *App) Start(ctx context.Context, purgeEvery time.Duration) error {
+	pending, err := a.Store.Pending(ctx)
+	if err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	for _, it := range pending {
+		a.disp.enqueue(it)
+	}
+	if len(pending) > 0 {
+		a.Log.Info().Int("items", len(pending)).Msg("resuming pending inbox")
+	}
+	if purgeEvery > 0 {
+		a.bg.Add(1)
+		go a.purgeLoop(purgeEvery)
+	}
+	a.ready.Store(true)
+	return nil
+}
+
+func (a *App) purgeLoop(every time.Duration) {
+	defer a.bg.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-a.stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), every)
+			if _, err := a.Purge(ctx); err != nil {
+				a.Log.Error().Err(err).Msg("purge failed")
+			}
+			cancel()
+		}
+	}
+}
+
+// Purge removes every expired record, vault entry, state and old message ID.
+func (a *App) Purge(ctx context.Context) (store.PurgeStats, error) {
+	st, err := a.Store.Purge(ctx, a.now(), a.Config.Retention.Dedupe)
+	if err != nil {
+		return st, fmt.Errorf("purge: %w", err)
+	}
+	a.Log.Info().Int("records", st.Records).Int("vault", st.VaultEntries).Int("states", st.States).Int("seen_ids", st.SeenIDs).Msg("purged")
+	return st, nil
+}
+
+// Ready reports whether the App processes messages.
+func (a *App) Ready() bool { return a.ready.Load() }
+
+// Close stops accepting, waits for in-flight turns (bounded by ctx) and
+// closes the store.
+func (a *App) Close(ctx context.Context) error {
+	a.ready.Store(false)
+	select {
+	case <-a.stop:
+	default:
+		close(a.stop)
+	}
+	a.bg.Wait()
+	werr := a.disp.wait(ctx)
+	if err := a.Store.Close(); err != nil {
+		return err
+	}
+	return werr
+}
+
+func inboxAAD(id string) []byte { return []byte("veil/inbox/v1\x00" + id) }
+
+// Submit accepts a message into the inbox and queues it for processing.
+// It reports false for a message ID seen before.
+func (a *App) Submit(ctx context.Context, in Inbound) (bool, error) {
+	item, fresh, err := a.accept(ctx, in)
+	if err != nil || !fresh {
+		return fresh, err
+	}
+	a.disp.enqueue(item)
+	return true, nil
+}
+
+func (a *App) accept(ctx context.Context, in Inbound) (store.InboxItem, bool, error) {
+	if in.ID == "" || in.From == "" {
+		return store.InboxItem{}, false, errors.New("inbound message without ID or sender")
+	}
+	subject := a.Keys.Subject(in.From)
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return store.InboxItem{}, false, err
+	}
+	sealed, err := a.Keys.Seal(ctx, subject, raw, inboxAAD(in.ID))
+	if err != nil {
+		return store.InboxItem{}, false, fmt.Errorf("seal inbox item: %w", err)
+	}
+	item := store.InboxItem{ID: in.ID, Subject: subject, Received: a.now().UTC(), Payload: sealed}
+	fresh, err := a.Store.Accept(ctx, item)
+	if err != nil {
+		return item, false, fmt.Errorf("inbox: %w", err)
+	}
+	return item, fresh, nil
+}
+
+// Converse accepts a message and processes it at once, returning the
+// replies instead of sending them (veil chat, eval conversations). A
+// duplicate ID returns no replies.
+func (a *App) Converse(ctx context.Context, in Inbound) ([]pipeline.Reply, error) {
+	item, fresh, err := a.accept(ctx, in)
+	if err != nil || !fresh {
+		return nil, err
+	}
+	turn, err := a.process(ctx, item)
+	if turn == nil {
+		return nil, err
+	}
+	return turn.Out, nil
+}
+
+// handle is the dispatcher's per-item work: process, send, complete.
+func (a *App) handle(item store.InboxItem) {
+	ctx := context.Background()
+	turn, err := a.process(ctx, item)
+	if turn != nil && a.sender != nil {
+		for _, r := range turn.Out {
+			if err := a.sender.Send(ctx, turn.UserID, r); err != nil {
+				a.Log.Error().Str("msg_id", item.ID).Str("user", turn.LogID).Err(err).Msg("send failed")
+			}
+		}
+	}
+	_ = err // logged by process
+}
+
+// process runs one inbox item through the pipeline and completes it.
+func (a *App) process(ctx context.Context, item store.InboxItem) (*pipeline.Turn, error) {
+	complete := func() {
+		if err := a.Store.Complete(ctx, item.ID); err != nil {
+			a.Log.Error().Str("msg_id", item.ID).Err(err).Msg("inbox complete failed")
+		}
+	}
+	raw, err := a.Keys.Open(ctx, item.Subject, item.Payload, inboxAAD(item.ID))
+	if errors.Is(err, keyring.ErrShredded) {
+		complete() // the user erased their data meanwhile: nothing to process
+		return nil, nil
+	}
+	if err != nil {
+		a.Log.Error().Str("msg_id", item.ID).Err(err).Msg("inbox item unreadable")
+		complete()
+		return nil, err
+	}
+	var in Inbound
+	if err := json.Unmarshal(raw, &in); err != nil {
+		complete()
+		return nil, fmt.Errorf("inbox item %s: %w", item.ID, err)
+	}
+	turn := a.turn(in, item.Subject)
+	if err := a.Runner.Run(ctx, turn); err != nil {
+		// The runner logged it and put a safe reply in turn.Out.
+		complete()
+		return turn, err
+	}
+	complete()
+	return turn, nil
+}
+
+func (a *App) turn(in Inbound, subject string) *pipeline.Turn {
+	region := anonymize.RegionForNumber(in.From)
+	if region == "" {
+		region = a.Config.Anonymize.DefaultRegion
+	}
+	return &pipeline.Turn{
+		MessageID:    in.ID,
+		UserID:       in.From,
+		Subject:      subject,
+		LogID:        a.Keys.LogID(in.From),
+		Conversation: subject,
+		Region:       region,
+		Language:     a.Config.Anonymize.Language,
+		Received:     in.Timestamp,
+		Kind:         in.Kind,
+		Text:         in.Text,
+		ButtonID:     in.ButtonID,
+	}
+}
+
+// rights implements consent.Rights over the App's store and keyring.
+type rights struct{ a *App }
+
+func (r rights) Summary(ctx context.Context, subject, conversation string) (consent.DataSummary, error) {
+	var sum consent.DataSummary
+	recs, err := r.a.Store.Records(ctx, subject)
+	if err != nil {
+		return sum, err
+	}
+	for _, rec := range recs {
+		if rec.Kind == store.RecordStatus {
+			continue
+		}
+		sum.Messages++
+		if rec.Expires.After(sum.OldestExpires) {
+			sum.OldestExpires = rec.Expires
+		}
+	}
+	entries, err := r.a.Store.Entries(ctx, conversation)
+	if err != nil {
+		return sum, err
+	}
+	sum.VaultEntries = map[string]int{}
+	for _, e := range entries {
+		sum.VaultEntries[e.Type]++
+		if e.Expires.After(sum.OldestExpires) {
+			sum.OldestExpires = e.Expires
+		}
+	}
+	return sum, nil
+}
+
+// Erase crypto-shreds first, so every sealed value is unreadable even if a
+// row survives (a backup), then deletes the rows.
+func (r rights) Erase(ctx context.Context, subject string) error {
+	if err := r.a.Keys.Shred(ctx, subject); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("shred: %w", err)
+	}
+	if err := r.a.Store.EraseSubject(ctx, subject); err != nil {
+		return fmt.Errorf("erase rows: %w", err)
+	}
+	return nil
+}
+
+// EnsureDataDir creates the data dir with mode 0700.
+func EnsureDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,165 @@
+package stages
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/veilhq/veil/anonymize"
+	"github.com/veilhq/veil/dialogs"
+	"github.com/veilhq/veil/nlu"
+	"github.com/veilhq/veil/pipeline"
+	"github.com/veilhq/veil/store"
+)
+
+// Interface guards.
+var (
+	_ pipeline.Stage = (*PII)(nil)
+	_ pipeline.Stage = (*Route)(nil)
+	_ pipeline.Stage = (*Respond)(nil)
+	_ pipeline.Stage = (*Record)(nil)
+)
+
+func conversation(t *pipeline.Turn) anonymize.Conversation {
+	return anonymize.Conversation{ID: t.Conversation, Subject: t.Subject, Region: t.Region, Language: t.Language}
+}
+
+// PII replaces personal data in the turn's text by pseudonyms.
+type PII struct{ Engine *anonymize.Engine }
+
+func (s *PII) Name() string { return "pii" }
+
+func (s *PII) Process(ctx context.Context, t *pipeline.Turn) error {
+	if t.Text == "" {
+		return nil
+	}
+	res, err := s.Engine.Anonymize(ctx, conversation(t), t.Text)
+	if err != nil {
+		return fmt.Errorf("anonymize: %w", err)
+	}
+	t.Redacted, t.Spans = res.Text, res.Spans
+	return nil
+}
+
+// Fallback answers turns no dialog took (the LLM, when configured).
+// It sees pseudonymized text only and returns a pseudonymized reply.
+type Fallback interface {
+	Respond(ctx context.Context, t *pipeline.Turn) (pipeline.Reply, error)
+}
+
+// Route picks an intent and lets a dialog, the fallback or the bot's
+// canned reply answer.
+type Route struct {
+	NLU       nlu.Parser
+	Dialogs   *dialogs.Engine
+	Threshold float64  // minimum confidence to act on an intent
+	Fallback  Fallback // nil: the bot's canned fallback reply
+	Log       zerolog.Logger
+}
+
+func (s *Route) Name() string { return "route" }
+
+func (s *Route) Process(ctx context.Context, t *pipeline.Turn) error {
+	bot := s.Dialogs.Bot()
+	switch t.Kind {
+	case pipeline.KindMedia, pipeline.KindLocation, pipeline.KindContacts:
+		t.Reply(pipeline.Reply{Text: bot.Media})
+		return nil
+	case pipeline.KindReaction, pipeline.KindUnknown:
+		return nil // acknowledged, not answered
+	}
+	if name, ok := strings.CutPrefix(t.ButtonID, dialogs.IntentButtonPrefix); ok {
+		t.NLU = nlu.Result{Intents: []nlu.Intent{{Name: name, Confidence: 1}}}
+		t.Intent = name
+	} else if t.ButtonID == "" || !strings.HasPrefix(t.ButtonID, "dialog:") {
+		res, err := s.NLU.Parse(ctx, t.Redacted)
+		if err != nil {
+			return fmt.Errorf("nlu: %w", err)
+		}
+		t.NLU = res
+		if top := res.Top(); top.Name != "" && top.Name != nlu.OutOfScope && top.Confidence >= s.Threshold {
+			t.Intent = top.Name
+		}
+	}
+	out, err := s.Dialogs.Handle(ctx, dialogs.Input{
+		Conversation: t.Conversation, Subject: t.Subject, Intent: t.Intent, Text: t.Redacted, ButtonID: t.ButtonID,
+	})
+	if err != nil {
+		return fmt.Errorf("dialogs: %w", err)
+	}
+	if out.Handled {
+		for _, r := range out.Replies {
+			t.Reply(r)
+		}
+		return nil
+	}
+	if s.Fallback != nil {
+		r, err := s.Fallback.Respond(ctx, t)
+		if err == nil {
+			t.Reply(r)
+			return nil
+		}
+		s.Log.Warn().Str("msg_id", t.MessageID).Err(err).Msg("fallback responder failed; using the canned reply")
+	}
+	t.Reply(pipeline.Reply{Text: bot.Fallback})
+	return nil
+}
+
+// Respond re-identifies the replies for this conversation only.
+type Respond struct{ Engine *anonymize.Engine }
+
+func (s *Respond) Name() string { return "respond" }
+
+func (s *Respond) Process(ctx context.Context, t *pipeline.Turn) error {
+	conv := conversation(t)
+	for _, r := range t.Replies {
+		text, err := s.Engine.Reidentify(ctx, conv, r.Text)
+		if err != nil {
+			return fmt.Errorf("reidentify: %w", err)
+		}
+		r.Text = text
+		t.Out = append(t.Out, r)
+	}
+	return nil
+}
+
+// Retention says how long each kind of record is kept.
+type Retention struct {
+	UserText, BotText time.Duration
+}
+
+// Record keeps the pseudonymized turn with an expiry.
+type Record struct {
+	Store     store.Transcripts
+	Retention Retention
+	Now       func() time.Time
+}
+
+func (s *Record) Name() string { return "record" }
+
+func (s *Record) Process(ctx context.Context, t *pipeline.Turn) error {
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	at := now().UTC()
+	recs := []store.Record{{
+		Subject: t.Subject, Conversation: t.Conversation, Kind: store.RecordUser, MessageID: t.MessageID,
+		Text: t.Redacted, Intent: t.Intent, At: at, Expires: at.Add(s.Retention.UserText),
+	}}
+	for _, r := range t.Replies {
+		recs = append(recs, store.Record{
+			Subject: t.Subject, Conversation: t.Conversation, Kind: store.RecordBot,
+			Text: r.Text, Intent: t.Intent, At: at, Expires: at.Add(s.Retention.BotText),
+		})
+	}
+	for _, r := range recs {
+		if err := s.Store.AppendRecord(ctx, r); err != nil {
+			return fmt.Errorf("record: %w", err)
+		}
+	}
+	return nil
+}
