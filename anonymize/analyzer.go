@@ -130,10 +130,13 @@ func (a *Analyzer) Options(opts ...AnalyzeOption) AnalyzeOptions {
 // sorted by Start, on rune boundaries.
 func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 	o := a.Options(opts...)
+	d := &doc{text: text, opts: o}
 	var all []Span
 	for _, r := range a.recs {
 		var got []Span
-		if or, ok := r.(OptionsRecognizer); ok {
+		if dr, ok := r.(docRecognizer); ok {
+			got = dr.recognizeDoc(d)
+		} else if or, ok := r.(OptionsRecognizer); ok {
 			got = or.RecognizeWithOptions(text, o)
 		} else {
 			got = r.Recognize(text)

@@ -178,6 +178,9 @@ func scanPhone(text string, i int) (c phoneCandidate, ok bool) {
 	} else if !phoneRightBoundary(text, c.end) {
 		return c, false
 	}
+	if !c.plus && groups == 3 && groupLens[0] == 3 && groupLens[1] == 2 && groupLens[2] == 4 && seps[0] == '-' && seps[1] == '-' {
+		return c, false // the shape of a US SSN
+	}
 	if groups > 1 && (looksLikeDate(groupLens[:groups], seps[:groups-1]) || looksLikeIPv4(groupLens[:groups], seps[:groups-1])) {
 		return c, false
 	}

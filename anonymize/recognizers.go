@@ -6,5 +6,15 @@ func DefaultRecognizers() []Recognizer {
 		EmailRecognizer{},
 		NewPhoneRecognizer(),
 		CreditCardRecognizer{},
+		IBANRecognizer{},
+		IPRecognizer{},
+		URLRecognizer{},
+		MACRecognizer{},
+		CryptoRecognizer{},
+		USSSNRecognizer{},
+		UKNINORecognizer{},
+		ESNIFRecognizer{},
+		USDriverLicenseRecognizer{},
+		DateTimeRecognizer{},
 	}
 }

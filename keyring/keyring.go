@@ -179,7 +179,8 @@ func normalize(waID string) []byte {
 
 // Subject returns the user identifier for a WhatsApp number: 64 hex
 // characters, stable for a master key, computed over the number's digits
-// only.
+// only. Callers validate the number first: every input without digits maps
+// to the same subject.
 func (k *Keyring) Subject(waID string) string {
 	return hex.EncodeToString(mac(k.subject, normalize(waID)))
 }

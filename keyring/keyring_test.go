@@ -473,3 +473,21 @@ func TestWithBoltStore(t *testing.T) {
 		t.Errorf("Open after EraseSubject: %v, want ErrShredded", err)
 	}
 }
+
+// TestWrappedKeyBoundToSubject checks that a wrapped key copied under
+// another subject in the key store does not unwrap there.
+func TestWrappedKeyBoundToSubject(t *testing.T) {
+	master, ks := newMaster(t), newMemKeys()
+	kr := newKeyring(t, master, ks)
+	ct := mustSeal(t, kr, "subj-a", []byte("x"), nil)
+	wrapped, err := ks.GetKey(t.Context(), "subj-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ks.PutKey(t.Context(), "subj-b", wrapped); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newKeyring(t, master, ks).Open(t.Context(), "subj-b", ct, nil); !errors.Is(err, keyring.ErrUnwrap) {
+		t.Errorf("Open with a key copied from another subject: %v, want ErrUnwrap", err)
+	}
+}

@@ -190,8 +190,9 @@ build_pgvector() {
 		Components: main
 		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 	EOF
+	mkdir -p "$work/cache/archives/partial"
 	local apt_opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$work"
-		-o "Dir::State::Lists=$lists" -o "APT::Sandbox::User=root" -qq)
+		-o "Dir::State::Lists=$lists" -o "Dir::Cache=$work/cache" -o "APT::Sandbox::User=root" -qq)
 	as_root apt-get "${apt_opts[@]}" update </dev/null
 	(cd "$work" && as_root apt-get "${apt_opts[@]}" source pgvector </dev/null >/dev/null)
 	local src
@@ -199,7 +200,7 @@ build_pgvector() {
 	[ -n "$src" ] || die "apt-get source pgvector produced no source tree"
 	local pgc="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config"
 	# OPTFLAGS= keeps the build portable (no -march=native).
-	make -s -C "$src" -j"$(nproc)" PG_CONFIG="$pgc" OPTFLAGS= >/dev/null
+	as_root make -s -C "$src" -j"$(nproc)" PG_CONFIG="$pgc" OPTFLAGS= >/dev/null
 	as_root make -s -C "$src" PG_CONFIG="$pgc" OPTFLAGS= install >/dev/null
 	as_root rm -rf "$work"
 }
@@ -219,9 +220,19 @@ section "test database"
 if [ -n "${VEIL_TEST_DATABASE_URL:-}" ]; then
 	psql_admin -c 'CREATE EXTENSION IF NOT EXISTS vector'
 else
-	psql_admin -c "DROP DATABASE IF EXISTS \"$TEST_DB\" WITH (FORCE)" -c "CREATE DATABASE \"$TEST_DB\""
+	# Recreated fresh each run, unless another run (a colleague's, on a
+	# shared server) is using it: tests work in their own schemas, so
+	# sharing is safe and dropping would break that run.
+	in_use=$(psql_admin -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$TEST_DB' AND pid <> pg_backend_pid()")
+	if [ "$in_use" -gt 0 ]; then
+		note "$TEST_DB is in use by $in_use other session(s): reusing it"
+		psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$TEST_DB'" | grep -q 1 ||
+			psql_admin -c "CREATE DATABASE \"$TEST_DB\""
+	else
+		psql_admin -c "DROP DATABASE IF EXISTS \"$TEST_DB\"" -c "CREATE DATABASE \"$TEST_DB\""
+	fi
 	VEIL_TEST_DATABASE_URL="postgres://postgres@$PG_HOST:$PG_PORT/$TEST_DB?sslmode=disable"
-	psql "$VEIL_TEST_DATABASE_URL" -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION vector' </dev/null
+	psql "$VEIL_TEST_DATABASE_URL" -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION IF NOT EXISTS vector' </dev/null
 fi
 export VEIL_TEST_DATABASE_URL
 note "VEIL_TEST_DATABASE_URL=$VEIL_TEST_DATABASE_URL"

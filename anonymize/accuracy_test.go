@@ -1,0 +1,203 @@
+package anonymize
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// presidioLabels maps presidio_synth_dataset_v2 labels onto Veil's entity
+// types; "" means out of scope (predictions overlapping such a span are
+// not counted as false positives).
+var presidioLabels = map[string]string{
+	"PERSON": EntityPerson, "STREET_ADDRESS": EntityStreetAddress, "ZIP_CODE": EntityStreetAddress,
+	"GPE": EntityLocation, "DOMAIN_NAME": EntityURL, "EMAIL_ADDRESS": EntityEmail, "PHONE_NUMBER": EntityPhone,
+	"CREDIT_CARD": EntityCreditCard, "IBAN_CODE": EntityIBAN, "IP_ADDRESS": EntityIP, "US_SSN": EntityUSSSN,
+	"US_DRIVER_LICENSE": EntityUSDriver, "DATE_TIME": EntityDateTime,
+	"ORGANIZATION": "", "TITLE": "", "NRP": "", "AGE": "",
+}
+
+type goldRecord struct {
+	FullText string `json:"full_text"`
+	Spans    []struct {
+		Type  string `json:"entity_type"`
+		Start int    `json:"start_position"`
+		End   int    `json:"end_position"`
+	} `json:"spans"`
+}
+
+type prf struct{ tp, fp, fn int }
+
+func (c prf) precision() float64 { return ratio(c.tp, c.tp+c.fp) }
+func (c prf) recall() float64    { return ratio(c.tp, c.tp+c.fn) }
+func (c prf) f(beta float64) float64 {
+	p, r := c.precision(), c.recall()
+	if p+r == 0 {
+		return 0
+	}
+	b2 := beta * beta
+	return (1 + b2) * p * r / (b2*p + r)
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// cpToByte converts code-point offsets of s to byte offsets.
+func cpToByte(s string) []int {
+	idx := make([]int, 0, len(s)+1)
+	for i := range s {
+		idx = append(idx, i)
+	}
+	return append(idx, len(s))
+}
+
+func iou(a0, a1, b0, b1 int) float64 {
+	inter := min(a1, b1) - max(a0, b0)
+	if inter <= 0 {
+		return 0
+	}
+	return float64(inter) / float64(max(a1, b1)-min(a0, b0))
+}
+
+// scorePresidio runs a over the dataset and returns per-type counts (span
+// IoU >= 0.9, same type).
+func scorePresidio(t testing.TB, a *Analyzer, path string, dump func(kind, typ, text string, s, e int)) map[string]*prf {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []goldRecord
+	if err := json.Unmarshal(raw, &recs); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]*prf{}
+	get := func(typ string) *prf {
+		if counts[typ] == nil {
+			counts[typ] = &prf{}
+		}
+		return counts[typ]
+	}
+	for _, r := range recs {
+		if !utf8.ValidString(r.FullText) {
+			t.Fatalf("invalid UTF-8 in the dataset")
+		}
+		off := cpToByte(r.FullText)
+		type gspan struct {
+			typ  string
+			s, e int
+			used bool
+		}
+		var gold []gspan
+		var ignored []gspan
+		for _, s := range r.Spans {
+			typ, ok := presidioLabels[s.Type]
+			if !ok {
+				t.Fatalf("unmapped label %q", s.Type)
+			}
+			g := gspan{typ: typ, s: off[s.Start], e: off[s.End]}
+			if typ == "" {
+				ignored = append(ignored, g)
+			} else {
+				gold = append(gold, g)
+			}
+		}
+		for _, p := range a.Analyze(r.FullText) {
+			matched := false
+			for i := range gold {
+				g := &gold[i]
+				if !g.used && g.typ == p.Type && iou(g.s, g.e, p.Start, p.End) >= 0.9 {
+					g.used, matched = true, true
+					break
+				}
+			}
+			if matched {
+				get(p.Type).tp++
+				continue
+			}
+			skip := false
+			for _, g := range ignored {
+				if iou(g.s, g.e, p.Start, p.End) > 0 {
+					skip = true
+				}
+			}
+			if !skip {
+				get(p.Type).fp++
+				if dump != nil {
+					dump("FP", p.Type, r.FullText, p.Start, p.End)
+				}
+			}
+		}
+		for _, g := range gold {
+			if !g.used {
+				get(g.typ).fn++
+				if dump != nil {
+					dump("FN", g.typ, r.FullText, g.s, g.e)
+				}
+			}
+		}
+	}
+	return counts
+}
+
+func formatCounts(counts map[string]*prf) (string, prf) {
+	var b strings.Builder
+	var total prf
+	types := make([]string, 0, len(counts))
+	for k := range counts {
+		types = append(types, k)
+	}
+	slices.Sort(types)
+	fmt.Fprintf(&b, "%-18s %5s %5s %5s %6s %6s %6s %6s\n", "type", "tp", "fp", "fn", "P", "R", "F1", "F2")
+	for _, k := range types {
+		c := counts[k]
+		total.tp += c.tp
+		total.fp += c.fp
+		total.fn += c.fn
+		fmt.Fprintf(&b, "%-18s %5d %5d %5d %6.3f %6.3f %6.3f %6.3f\n", k, c.tp, c.fp, c.fn, c.precision(), c.recall(), c.f(1), c.f(2))
+	}
+	fmt.Fprintf(&b, "%-18s %5d %5d %5d %6.3f %6.3f %6.3f %6.3f\n", "ALL", total.tp, total.fp, total.fn, total.precision(), total.recall(), total.f(1), total.f(2))
+	return b.String(), total
+}
+
+// TestPresidioAccuracy measures the default analyzer on
+// presidio_synth_dataset_v2 (span IoU >= 0.9, the eval label map) and
+// guards against regressions. Run with -v to see the table; set
+// VEIL_PII_DUMP=FP or FN (optionally VEIL_PII_DUMP_TYPE) to print errors.
+func TestPresidioAccuracy(t *testing.T) {
+	path := sharedData(t, "pii/presidio_synth_dataset_v2.json")
+	var dump func(kind, typ, text string, s, e int)
+	if k := os.Getenv("VEIL_PII_DUMP"); k != "" {
+		only := os.Getenv("VEIL_PII_DUMP_TYPE")
+		dump = func(kind, typ, text string, s, e int) {
+			if kind == k && (only == "" || only == typ) {
+				fmt.Printf("%s %s %q\n", kind, typ, text[max(0, s-30):s]+"["+text[s:e]+"]"+text[e:min(len(text), e+20)])
+			}
+		}
+	}
+	counts := scorePresidio(t, DefaultAnalyzer(), path, dump)
+	table, total := formatCounts(counts)
+	t.Logf("presidio_synth_dataset_v2, span IoU >= 0.9:\n%s", table)
+	floors := map[string]float64{ // F1 floors: measured values minus a margin
+		EntityEmail: 0.95, EntityCreditCard: 0.95, EntityIBAN: 0.95, EntityIP: 0.95, EntityUSSSN: 0.95,
+	}
+	for typ, floor := range floors {
+		c := counts[typ]
+		if c == nil || c.f(1) < floor {
+			t.Errorf("%s F1 below %.2f: %+v", typ, floor, c)
+		}
+	}
+	if f2 := total.f(2); f2 < minOverallF2 {
+		t.Errorf("overall F2 %.3f below %.3f", f2, minOverallF2)
+	}
+}
+
+// minOverallF2 is the regression floor for the overall F2.
+const minOverallF2 = 0.2
