@@ -39,7 +39,7 @@ func (USDriverLicenseRecognizer) recognizeDoc(d *doc) []Span {
 			cueEnd = i + 1
 		case w == "license" || w == "licence" || w == "licencia" || w == "permiso" || w == "carnet" || w == "carné":
 			// driver's license / driving licence / licencia de conducir
-			if i > 0 && (strings.HasPrefix(d.lower(toks[i-1]), "driv") || i > 1 && strings.HasPrefix(d.lower(toks[i-2]), "driv")) {
+			if driverBefore(d, toks, i) {
 				cueEnd = i + 1
 			} else if i+2 < len(toks) && strings.HasPrefix(d.lower(toks[i+2]), "conduc") {
 				cueEnd = i + 3
@@ -88,6 +88,17 @@ func containsFold(s, sub string) bool {
 	n := len(sub)
 	for i := 0; i+n <= len(s); i++ {
 		if s[i]|0x20 == sub[0] && strings.EqualFold(s[i:i+n], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// driverBefore reports whether "driver", "driver's" or "driving" is one of
+// the three tokens before i.
+func driverBefore(d *doc, toks []token, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-3; k-- {
+		if strings.HasPrefix(d.lower(toks[k]), "driv") {
 			return true
 		}
 	}

@@ -47,22 +47,22 @@ func TestEngineAnonymize(t *testing.T) {
 	f := newEngineFixture(t, EngineConfig{})
 	text := "Soy Ana, mi email es Ana.Lopez@Example.com y mi móvil +34 612 34 56 78"
 	r := mustAnonymize(t, f.e, convA, text)
-	want := "Soy Ana, mi email es <EMAIL_1> y mi móvil <PHONE_1>"
+	want := "Soy <PERSON_1>, mi email es <EMAIL_1> y mi móvil <PHONE_1>"
 	if r.Text != want {
 		t.Fatalf("Text = %q, want %q", r.Text, want)
 	}
-	if len(r.Spans) != 2 || len(r.Tokens) != 2 {
-		t.Fatalf("Spans = %v, Tokens = %v; want 2 each", r.Spans, r.Tokens)
+	if len(r.Spans) != 3 || len(r.Tokens) != 3 {
+		t.Fatalf("Spans = %v, Tokens = %v; want 3 each", r.Spans, r.Tokens)
 	}
-	if got := text[r.Spans[0].Start:r.Spans[0].End]; got != "Ana.Lopez@Example.com" {
-		t.Errorf("span 0 covers %q in the original text", got)
+	if got := text[r.Spans[1].Start:r.Spans[1].End]; got != "Ana.Lopez@Example.com" {
+		t.Errorf("span 1 covers %q in the original text", got)
 	}
-	if r.Tokens[0] != "<EMAIL_1>" || r.Tokens[1] != "<PHONE_1>" {
+	if r.Tokens[0] != "<PERSON_1>" || r.Tokens[1] != "<EMAIL_1>" || r.Tokens[2] != "<PHONE_1>" {
 		t.Errorf("Tokens = %v", r.Tokens)
 	}
 	entries, _ := f.vault.Entries(context.Background(), convA.ID)
-	if len(entries) != 2 {
-		t.Fatalf("vault has %d entries, want 2", len(entries))
+	if len(entries) != 3 {
+		t.Fatalf("vault has %d entries, want 3", len(entries))
 	}
 	for _, en := range entries {
 		if strings.Contains(string(en.Value), "Lopez") || strings.Contains(string(en.Value), "612") {

@@ -16,5 +16,8 @@ func DefaultRecognizers() []Recognizer {
 		ESNIFRecognizer{},
 		USDriverLicenseRecognizer{},
 		DateTimeRecognizer{},
+		PersonRecognizer{},
+		StreetAddressRecognizer{},
+		LocationRecognizer{},
 	}
 }

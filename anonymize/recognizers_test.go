@@ -62,7 +62,7 @@ func TestRecognizers(t *testing.T) {
 		{"ipv4 not phone", "server 192.168.100.200 down", "", "US", []found{{EntityIP, "192.168.100.200"}}},
 		{"not phone amount", "it costs $1,234,567.00", "", "US", nil},
 		{"not phone bare digits without context", "the code 4155552671 works", "", "US", nil},
-		{"not phone short", "room 555-12", "", "US", nil},
+		{"not phone short", "code 555-12", "", "US", nil},
 
 		// cards
 		{"card visa", "my card 4111111111111111 expired", "", "", []found{{EntityCreditCard, "4111111111111111"}}},

@@ -126,7 +126,10 @@ func tokenize(text string) []token {
 			}
 			// Inner apostrophe or hyphen followed by a letter: O'Brien, Jean-Luc.
 			if (r == '\'' || r == '-' || r == '’') && j+n < len(text) {
-				r2, _ := utf8.DecodeRuneInString(text[j+n:])
+				r2, n2 := utf8.DecodeRuneInString(text[j+n:])
+				if r != '-' && (r2 == 's' || r2 == 'S') && !letterAt(text, j+n+n2) {
+					break // possessive 's stays out of the word
+				}
 				if unicode.IsLetter(r2) {
 					j += n
 					continue

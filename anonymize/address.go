@@ -1,0 +1,329 @@
+package anonymize
+
+import "strings"
+
+// StreetAddressRecognizer finds the parts of postal addresses, each as its
+// own span so that a partial address is still caught:
+//   - streets: a building number and words ending in a street type ("24
+//     Clarke Avenue", "1600 Pennsylvania Ave."), a street type and words
+//     then a number ("Calle Mayor 5", "Rue de Tanger 12", "ul. Słowicza 10"),
+//     compound street names ("Nybyvägen 65", "Augsburger Strasse 36");
+//   - units and boxes: "Apt. 117", "Suite 464", "P.O. Box 149", "piso 3";
+//   - postal codes after a ZIP/postcode word, after a US state code, or
+//     in UK and Canadian formats.
+//
+// Cities and countries are LOCATION (LocationRecognizer).
+type StreetAddressRecognizer struct{}
+
+var _ Recognizer = StreetAddressRecognizer{}
+
+// Name implements Recognizer.
+func (StreetAddressRecognizer) Name() string { return "street_address" }
+
+// Recognize implements Recognizer.
+func (r StreetAddressRecognizer) Recognize(text string) []Span {
+	return r.recognizeDoc(&doc{text: text, opts: AnalyzeOptions{Language: "en"}})
+}
+
+// streetPrefixTypes come before the street name.
+var streetPrefixTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", "plaza", "pza", "camino", "carretera", "ctra", "ronda",
+	"travesía", "travesia", "glorieta", "callejón", "callejon", "pasaje", "bulevar", "calzada", "cerrada", "privada", "carrer", "rambla",
+	"rue", "boulevard", "bd", "chemin", "allée", "allee", "impasse", "quai", "route", "place",
+	"via", "viale", "piazza", "corso", "largo", "rua", "travessa", "praça", "praca", "estrada", "alameda",
+	"ul", "ulica", "al", "aleja", "pl", "trg", "ulitsa", "prospekt", "str")
+
+// streetSuffixes end compound street names in Germanic, Nordic and other
+// languages: Nybyvägen, Magrethevej, Hauptstraße.
+var streetSuffixes = []string{"vej", "gade", "gatan", "vägen", "vagen", "gata", "veien", "vegen", "straße", "strasse", "weg", "gasse",
+	"platz", "allee", "tie", "katu", "kuja", "polku", "utca", "laan", "straat", "gracht", "steig", "ring", "damm", "stien", "bakken"}
+
+var unitWords = wordSet("apt", "apartment", "suite", "ste", "unit", "flat", "piso", "puerta", "pta", "dpto", "depto", "departamento",
+	"box", "psc", "floor", "fl", "planta", "bloque", "portal", "escalera", "esc", "interior", "int", "local", "oficina", "office", "room", "rm", "bldg", "building", "edificio")
+
+// strongUnits are specific enough to stand alone.
+var strongUnits = wordSet("apt", "apartment", "suite", "ste", "psc", "dpto", "depto", "box")
+
+var zipCues = wordSet("zip", "zipcode", "postcode", "postal", "cp", "c.p", "codigo", "código", "plz")
+
+var usStates = wordSet("al", "ak", "az", "ar", "ca", "co", "ct", "de", "fl", "ga", "hi", "id", "il", "in", "ia", "ks", "ky", "la", "me", "md",
+	"ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh", "nj", "nm", "ny", "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn",
+	"tx", "ut", "vt", "va", "wa", "wv", "wi", "wy", "dc", "pr", "aa", "ae", "ap")
+
+var addressCues = wordSet("address", "addresses", "dirección", "direccion", "domicilio", "lives", "live", "living", "located", "vivo", "vive", "reside",
+	"resides", "ship", "send", "deliver", "mail", "at", "on", "en", "calle", "to", "envío", "envio", "entrega", "enviar")
+
+func isStreetSuffixWord(w string) bool {
+	for _, s := range streetSuffixes {
+		if len(w) > len(s)+2 && strings.HasSuffix(w, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
+	toks := d.tokens()
+	g := loadGazetteer()
+	var out []Span
+	add := func(s, e int, score float64) {
+		out = append(out, Span{Start: s, End: e, Type: EntityStreetAddress, Score: score, Recognizer: "street_address"})
+	}
+	// isNameWord: a word that can be part of a street name.
+	isNameWord := func(k int) bool {
+		if k < 0 || k >= len(toks) || toks[k].kind != tokWord {
+			return false
+		}
+		if toks[k].cap || nameParticles[d.lower(toks[k])] {
+			return true
+		}
+		f := g.flags(d.lower(toks[k]))
+		return f&gStop == 0 || nameParticles[d.lower(toks[k])]
+	}
+	// numAt: a building number (digits, optionally with a letter: 12B, 12-14).
+	numAt := func(k int) (int, int, bool) {
+		if k >= len(toks) || toks[k].kind != tokNum || toks[k].end-toks[k].start > 6 {
+			return 0, 0, false
+		}
+		e, n := toks[k].end, k+1
+		if n < len(toks) && !toks[n].gap && toks[n].kind == tokWord && toks[n].end-toks[n].start == 1 {
+			e, n = toks[n].end, n+1
+		}
+		if n+1 < len(toks) && !toks[n].gap && d.str(toks[n]) == "-" && toks[n+1].kind == tokNum && !toks[n+1].gap {
+			e, n = toks[n+1].end, n+2
+		}
+		if n < len(toks) && !toks[n].gap && toks[n].kind == tokNum {
+			return 0, 0, false
+		}
+		return e, n, true
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind != tokWord {
+			continue
+		}
+		w := d.lower(t)
+		f := g.flags(w)
+		// Units: "Apt. 117", "Suite 464", "P.O. Box 149", "PSC 3294, Box 9168".
+		if unitWords[w] {
+			j := i + 1
+			if j < len(toks) && (d.str(toks[j]) == "." || d.str(toks[j]) == "#") && !toks[j].gap {
+				j++
+			}
+			if j < len(toks) && d.str(toks[j]) == "#" {
+				j++
+			}
+			if e, _, ok := numAt(j); ok && (j == i+1 && toks[j].gap || j > i+1) {
+				s := t.start
+				// "P.O. Box"
+				if w == "box" && i >= 4 && strings.EqualFold(strings.ReplaceAll(d.text[toks[i-4].start:toks[i-1].end], " ", ""), "p.o.") {
+					s = toks[i-4].start
+				} else if w == "box" && i >= 2 && strings.EqualFold(d.text[toks[i-2].start:toks[i-1].end], "po") {
+					s = toks[i-2].start
+				}
+				score := 0.45
+				if strongUnits[w] || t.cap {
+					score = 0.65
+				}
+				add(s, e, score)
+				continue
+			}
+		}
+		isType := f&gStreet != 0 && !(w == "c" && !(i+1 < len(toks) && d.str(toks[i+1]) == "/"))
+		// Street type at the end: NUM words… TYPE.
+		if isType && i >= 2 && (t.cap || toks[i-1].kind == tokWord && !toks[i-1].cap && !t.cap) {
+			k := i - 1
+			words := 0
+			for k >= 0 && words < 4 && isNameWord(k) && !toks[k+1].nl && toks[k+1].gap {
+				k--
+				words++
+			}
+			if words >= 1 && k >= 0 && toks[k].kind == tokNum && toks[k+1].gap && !toks[k+1].nl && toks[k].end-toks[k].start <= 6 {
+				s := toks[k].start
+				e := t.end
+				if i+1 < len(toks) && d.str(toks[i+1]) == "." && !toks[i+1].gap && len(w) <= 4 {
+					e = toks[i+1].end
+				}
+				if k > 0 && d.str(toks[k-1]) == "-" {
+					continue
+				}
+				add(s, e, 0.7)
+				continue
+			}
+			if words >= 1 && t.cap {
+				k2 := k + 1
+				allCap := true
+				for m := k2; m < i; m++ {
+					if !toks[m].cap && !nameParticles[d.lower(toks[m])] {
+						allCap = false
+					}
+				}
+				if allCap && toks[k2].cap {
+					e := t.end
+					if i+1 < len(toks) && d.str(toks[i+1]) == "." && !toks[i+1].gap && len(w) <= 4 {
+						e = toks[i+1].end
+					}
+					// a number after: "Isaac Lodge Street 5"
+					if e2, _, ok := numAt(i + 1); ok && toks[i+1].gap {
+						e = e2
+					}
+					add(toks[k2].start, e, 0.55)
+					continue
+				}
+			}
+		}
+		// Street type first: "Calle Mayor 5", "rue de Tanger", "ul. Słowicza 10".
+		if streetPrefixTypes[w] && (t.cap || w == "ul" || w == "c" || w == "al" || w == "trg") {
+			j := i + 1
+			if j < len(toks) && (d.str(toks[j]) == "." || d.str(toks[j]) == "/") && !toks[j].gap {
+				j++
+			}
+			k := j
+			words := 0
+			for k < len(toks) && words < 5 && isNameWord(k) && !toks[k].nl && (toks[k].cap || nameParticles[d.lower(toks[k])] || words > 0 && !toks[k].cap && f&gStreet != 0) {
+				k++
+				words++
+			}
+			if words == 0 || !toks[k-1].cap {
+				continue
+			}
+			e := toks[k-1].end
+			score := 0.5
+			n := k
+			if n < len(toks) && d.str(toks[n]) == "," {
+				n++
+			}
+			if n < len(toks) && d.str(toks[n]) == "n" || n < len(toks) && d.str(toks[n]) == "nº" || n < len(toks) && d.lower(toks[n]) == "no" {
+				n++
+				if n < len(toks) && d.str(toks[n]) == "." || n < len(toks) && d.str(toks[n]) == "º" {
+					n++
+				}
+			}
+			if e2, _, ok := numAt(n); ok && !toks[n].nl {
+				e, score = e2, 0.7
+			}
+			if score < 0.7 && w != "calle" && w != "rue" && w != "avenida" && w != "via" && w != "rua" && w != "ul" {
+				continue
+			}
+			add(t.start, e, score)
+			for i+1 < len(toks) && toks[i+1].start < e {
+				i++
+			}
+			continue
+		}
+		// Compound street names: "Nybyvägen 65", "Augsburger Strasse 36".
+		if isStreetSuffixWord(w) && t.cap {
+			s := t.start
+			if i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && toks[i].gap && !toks[i].nl {
+				s = toks[i-1].start
+			}
+			if e, _, ok := numAt(i + 1); ok && i+1 < len(toks) && toks[i+1].gap && !toks[i+1].nl {
+				// A leading building number belongs to it: "583 Magrethevej 298".
+				if i > 0 && toks[i-1].kind == tokNum && s == t.start && toks[i].gap {
+					s = toks[i-1].start
+				}
+				add(s, e, 0.65)
+				continue
+			}
+		}
+	}
+	out = append(out, postalCodes(d, toks, g)...)
+	return out
+}
+
+// postalCodes finds postal codes after a ZIP word, after a US state code,
+// after a country name, and in UK and Canadian formats.
+func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
+	var out []Span
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch t.kind {
+		case tokNum:
+			n := t.end - t.start
+			if n < 3 || n > 6 || !standaloneZip(d, toks, i) {
+				continue
+			}
+			e := t.end
+			// ZIP+4 or Polish/Portuguese forms: 12345-6789, 53-320, 75534-030.
+			if i+2 < len(toks) && d.str(toks[i+1]) == "-" && !toks[i+1].gap && toks[i+2].kind == tokNum && !toks[i+2].gap && toks[i+2].end-toks[i+2].start <= 4 {
+				e = toks[i+2].end
+			}
+			score := 0.0
+			// "ZIP: 12345", "código postal 28013"
+			for k := i - 1; k >= 0 && k >= i-3; k-- {
+				if toks[k].kind == tokWord && zipCues[d.lower(toks[k])] {
+					score = 0.85
+				}
+			}
+			// ", CO 70079", "NY 10001"
+			if score == 0 && n == 5 && i > 0 && toks[i-1].kind == tokWord && toks[i-1].allCap && usStates[d.lower(toks[i-1])] {
+				score = 0.7
+			}
+			// "Spain 61709", "Greenland 2390" at a line end.
+			if score == 0 && i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && (i+1 >= len(toks) || toks[i+1].nl || d.str(toks[i+1]) == "," || d.str(toks[i+1]) == "." && (i+2 >= len(toks) || toks[i+2].nl)) {
+				if p := g.places[d.lower(toks[i-1])]; p&gCountry != 0 {
+					score = 0.6
+				}
+			}
+			if score > 0 {
+				out = append(out, Span{Start: t.start, End: e, Type: EntityStreetAddress, Score: score, Recognizer: "street_address"})
+			}
+		case tokWord:
+			// UK postcodes (SW1A 1AA, M1 1AE) and Canadian (B0J 2H0) are
+			// tokenized as letter/digit runs; check the raw text.
+			if !t.cap || t.end-t.start > 2 || !wordStart(d.text, t.start) {
+				continue
+			}
+			if e, ok := ukOrCAPostcode(d.text, t.start); ok {
+				out = append(out, Span{Start: t.start, End: e, Type: EntityStreetAddress, Score: 0.6, Recognizer: "street_address"})
+				for i+1 < len(toks) && toks[i+1].start < e {
+					i++
+				}
+			}
+		}
+	}
+	return out
+}
+
+func standaloneZip(d *doc, toks []token, i int) bool {
+	if i > 0 && !toks[i].gap && (toks[i-1].kind != tokPunct || strings.Contains("-/.:+$€#", d.str(toks[i-1]))) {
+		return false
+	}
+	if i+1 < len(toks) && !toks[i+1].gap && (toks[i+1].kind == tokWord || strings.Contains("/.:%", d.str(toks[i+1])) && i+2 < len(toks) && toks[i+2].kind == tokNum && !toks[i+2].gap) {
+		return false
+	}
+	return true
+}
+
+// ukOrCAPostcode matches "SW1A 1AA", "M1 1AE", "B0J 2H0" at i.
+func ukOrCAPostcode(text string, i int) (int, bool) {
+	up := func(k int) bool { return k < len(text) && text[k] >= 'A' && text[k] <= 'Z' }
+	dg := func(k int) bool { return k < len(text) && isDigit(text[k]) }
+	// Canadian: A9A 9A9
+	if up(i) && dg(i+1) && up(i+2) && i+3 < len(text) && text[i+3] == ' ' && dg(i+4) && up(i+5) && dg(i+6) && wordEnd(text, i+7) {
+		return i + 7, true
+	}
+	// UK outward: A9, A99, AA9, AA99, A9A, AA9A; inward: 9AA
+	j := i
+	if !up(j) {
+		return 0, false
+	}
+	j++
+	if up(j) {
+		j++
+	}
+	if !dg(j) {
+		return 0, false
+	}
+	j++
+	if dg(j) || up(j) {
+		j++
+	}
+	if j >= len(text) || text[j] != ' ' {
+		return 0, false
+	}
+	j++
+	if dg(j) && up(j+1) && up(j+2) && wordEnd(text, j+3) {
+		return j + 3, true
+	}
+	return 0, false
+}

@@ -1,0 +1,103 @@
+package anonymize
+
+// LocationRecognizer finds countries, regions and cities from gazetteers
+// (data/places: ISO country names in English and Spanish, GeoNames cities
+// of 15,000+ people, and more city and region names). Names of one or
+// more capitalised words are matched longest first. A country or region
+// counts on its own; a city that is also a common word or a given name
+// ("Reading", "Florence") needs a place word before it ("in", "from",
+// "visit", "en", "desde"…).
+type LocationRecognizer struct{}
+
+var _ Recognizer = LocationRecognizer{}
+
+// Name implements Recognizer.
+func (LocationRecognizer) Name() string { return "location" }
+
+// Recognize implements Recognizer.
+func (r LocationRecognizer) Recognize(text string) []Span {
+	return r.recognizeDoc(&doc{text: text, opts: AnalyzeOptions{Language: "en"}})
+}
+
+var placeCues = wordSet("in", "from", "to", "at", "near", "visit", "visiting", "visited", "around", "outside", "across", "into", "towards",
+	"travel", "travelling", "traveling", "moved", "live", "lives", "living", "based", "born", "city", "country", "town",
+	"en", "de", "desde", "a", "hacia", "cerca", "vivo", "vive", "viajo", "ciudad", "país", "pais", "pueblo", "del", "por")
+
+var placeInner = wordSet("de", "del", "la", "las", "los", "le", "les", "di", "da", "do", "dos", "das", "upon", "on", "the", "of", "and", "y", "am", "an", "der", "im", "sur", "en", "el", "al", "u")
+
+func (LocationRecognizer) recognizeDoc(d *doc) []Span {
+	toks := d.tokens()
+	g := loadGazetteer()
+	var out []Span
+	shout := isShouting(d, toks)
+	var key []byte
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind != tokWord || !t.cap && !shout {
+			continue
+		}
+		// Longest match over up to maxWords words.
+		bestEnd, bestK, bestFlag := 0, 0, uint16(0)
+		key = key[:0]
+		words := 0
+		for k := i; k < len(toks) && words < g.maxWords; k++ {
+			tk := toks[k]
+			if tk.kind != tokWord {
+				// Hyphens and apostrophes inside names: "Stratford-upon-Avon" is one token already.
+				break
+			}
+			if k > i && (!tk.gap || tk.nl) {
+				break
+			}
+			lw := d.lower(tk)
+			if k > i && !tk.cap && !shout && !placeInner[lw] {
+				break
+			}
+			if k > i {
+				key = append(key, ' ')
+			}
+			key = append(key, lw...)
+			words++
+			if f := g.places[string(key)]; f != 0 && tk.cap {
+				bestEnd, bestK, bestFlag = tk.end, k, f
+			}
+		}
+		if bestFlag == 0 {
+			continue
+		}
+		first := d.lower(t)
+		wf := g.flags(first)
+		multi := bestK > i
+		cue := i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])]
+		initial := sentenceStart(d, toks, i)
+		var score float64
+		switch {
+		case bestFlag&gCountry != 0:
+			score = 0.75
+		case bestFlag&gRegion != 0:
+			score = 0.6
+		default:
+			score = 0.55
+		}
+		ambiguous := !multi && (wf&(gCommon|gStop) != 0 || wf&(gFirst|gLast) != 0 && bestFlag&gCountry == 0)
+		if t.allCap && !shout && !multi && t.end-t.start <= 3 {
+			ambiguous = true // USA, UK are in the list; most 2–3 letter capitals are acronyms
+			if bestFlag&gCountry != 0 {
+				ambiguous = false
+			}
+		}
+		switch {
+		case ambiguous && cue && wf&gVeryCommon == 0:
+			score = 0.5
+		case ambiguous:
+			continue
+		case cue:
+			score += 0.15
+		case initial && wf&gCommon != 0:
+			continue
+		}
+		out = append(out, Span{Start: t.start, End: bestEnd, Type: EntityLocation, Score: min(score, 0.9), Recognizer: "location"})
+		i = bestK
+	}
+	return out
+}

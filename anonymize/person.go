@@ -1,0 +1,393 @@
+package anonymize
+
+import "strings"
+
+// PersonRecognizer finds people's names with gazetteers of given names and
+// surnames from many cultures (data/names), capitalisation, and context:
+// cues such as "my name is", "this is", "soy", "me llamo", salutations
+// ("Dear", "Hi", "Hola"), titles ("Mr.", "Dr.", "Sra.") and "Name:" fields.
+//
+// Rules, in short:
+//   - after a cue or a title, the following 1–4 name-like words (capitalised,
+//     or lower-case words of the gazetteers) are a name;
+//   - a capitalised given name followed by capitalised surnames (or words
+//     that are not common English words) is a name;
+//   - a lone capitalised given name counts when it is not a common word, or
+//     when it is in mid-sentence and not one of the commonest words;
+//   - in lower-case chat text, a given name followed by a surname, both in
+//     the gazetteers and neither a common word, is a name.
+//
+// Suffixes (Jr., Sr., II, MD, PhD) stay with the name; titles do not.
+type PersonRecognizer struct{}
+
+var _ Recognizer = PersonRecognizer{}
+
+// Name implements Recognizer.
+func (PersonRecognizer) Name() string { return "person" }
+
+// Recognize implements Recognizer.
+func (r PersonRecognizer) Recognize(text string) []Span {
+	return r.recognizeDoc(&doc{text: text, opts: AnalyzeOptions{Language: "en"}})
+}
+
+// personCues precede a name. Each is a sequence of lower-case words.
+var personCues = [][]string{
+	{"my", "name", "is"}, {"my", "name's"}, {"name", "is"}, {"i", "am"}, {"i'm"}, {"im"}, {"i’m"}, {"this", "is"}, {"it's"}, {"it", "is"},
+	{"call", "me"}, {"called"}, {"named"}, {"dear"}, {"hi"}, {"hello"}, {"hey"}, {"thanks"}, {"thank", "you"}, {"regards"}, {"cheers"},
+	{"sincerely"}, {"attn"}, {"ask", "for"}, {"speak", "to"}, {"talk", "to"}, {"spoke", "to"}, {"spoke", "with"}, {"contact"},
+	{"me", "llamo"}, {"mi", "nombre", "es"}, {"soy"}, {"habla"}, {"hola"}, {"estimado"}, {"estimada"}, {"querido"}, {"querida"},
+	{"gracias"}, {"saludos"}, {"atentamente"}, {"atte"}, {"se", "llama"}, {"llamado"}, {"llamada"}, {"hablar", "con"}, {"preguntar", "por"},
+	{"signed"}, {"firmado"}, {"by"}, {"with"}, {"from"}, {"para"}, {"de", "parte", "de"},
+}
+
+// personWeakCues ("by", "with", "from", "para") only support a name that
+// the gazetteer already knows.
+var personWeakCues = wordSet("by", "with", "from", "para", "contact", "thanks", "gracias")
+
+var personTitles = wordSet("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "lady", "lord", "rev", "fr",
+	"sr", "sra", "srta", "don", "doña", "dña", "dn", "señor", "señora", "señorita", "lic", "ing", "dra", "mister", "doctor", "doctora", "profesor", "profesora")
+
+var personFields = wordSet("by", "name", "nombre", "fullname", "customer", "client", "cliente", "patient", "paciente", "user", "usuario",
+	"contact", "contacto", "from", "to", "attn", "signed", "firma", "titular", "holder", "passenger", "pasajero", "guest", "huésped", "employee", "empleado", "author", "autor", "apellidos", "apellido", "surname", "firstname")
+
+var personSuffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true, "md": true, "phd": true, "dds": true, "dvm": true, "esq": true}
+
+var nameParticles = wordSet("de", "del", "la", "las", "los", "van", "von", "der", "den", "da", "di", "do", "dos", "das", "du", "le", "bin", "ibn", "al", "el", "y", "ten", "ter", "mac", "st")
+
+// nameClass tells how name-like a word token is.
+type nameClass struct {
+	first, last, common, veryCommon, stop, place bool
+	cap, allCap, lower                           bool
+}
+
+func (PersonRecognizer) recognizeDoc(d *doc) []Span {
+	toks := d.tokens()
+	if len(toks) == 0 {
+		return nil
+	}
+	g := loadGazetteer()
+	// Mostly upper-case texts carry no capitalisation signal.
+	capsText := isShouting(d, toks)
+	cls := make([]nameClass, len(toks))
+	for i, t := range toks {
+		if t.kind != tokWord {
+			continue
+		}
+		w := d.lower(t)
+		f := g.flags(w)
+		c := nameClass{
+			first: f&gFirst != 0, last: f&gLast != 0, common: f&gCommon != 0, veryCommon: f&gVeryCommon != 0, stop: f&gStop != 0,
+			place: g.places[w] != 0,
+			cap: t.cap && !capsText, allCap: t.allCap && !capsText, lower: !t.cap,
+		}
+		if c.allCap {
+			c.cap = true
+		}
+		cls[i] = c
+	}
+	var out []Span
+	for i := 0; i < len(toks); i++ {
+		if toks[i].kind != tokWord {
+			continue
+		}
+		start, score, strong := -1, 0.0, false
+		// A speaker label at the start of a line: "Mary: hello".
+		if sentenceStart(d, toks, i) && cls[i].cap && !cls[i].common && !cls[i].place && i+1 < len(toks) && d.str(toks[i+1]) == ":" && !toks[i+1].gap && (cls[i].first || cls[i].last) {
+			start, score = i, 0.6
+		}
+		// 1. Cues, titles and fields before i.
+		if cueEnd, weak := personCueAt(d, toks, i); start < 0 && cueEnd > 0 {
+			_ = cueEnd
+			c := cls[i]
+			switch {
+			case !weak && (c.cap || (c.first || c.last) && !c.stop && !c.common) && !c.stop && !(c.veryCommon && !c.first && !c.last):
+				start, score, strong = i, 0.85, true
+			case weak && c.cap && (c.first || c.last) && !c.veryCommon:
+				start, score, strong = i, 0.7, true
+			}
+		}
+		c := cls[i]
+		if personTitles[d.lower(toks[i])] && i+1 < len(toks) && d.str(toks[i+1]) == "." {
+			continue
+		}
+		if start < 0 && c.cap && !c.stop {
+			next := i + 1
+			nextIsName := next < len(toks) && toks[next].kind == tokWord && toks[next].gap && !toks[next].nl && cls[next].cap && (cls[next].last || cls[next].first || !cls[next].common) && !cls[next].stop
+			initial := sentenceStart(d, toks, i)
+			switch {
+			case c.first && nextIsName && !(c.veryCommon && initial && !cls[next].last):
+				start, score = i, 0.85
+			case (c.last || !c.common) && !c.place && nextIsName && cls[next].last && !initial:
+				start, score = i, 0.75
+			case c.first && !c.common && !c.place:
+				start, score = i, 0.65
+				if initial {
+					score = 0.55
+				}
+			case c.first && !initial && !c.veryCommon && !c.place:
+				start, score = i, 0.5
+			case c.last && !c.common && !c.place && !c.allCap:
+				start, score = i, 0.5
+				if initial {
+					score = 0.45
+				}
+			case !c.common && !c.place && !c.allCap && possessiveAfter(d, toks, i):
+				start, score = i, 0.45
+			}
+			if start >= 0 && c.allCap && !nextIsName {
+				start = -1 // a lone upper-case word is an acronym more often than a name
+			}
+		}
+		if start < 0 && c.lower && c.first && !c.common && !c.stop && !c.place && i+1 < len(toks) {
+			n := cls[i+1]
+			if toks[i+1].kind == tokWord && toks[i+1].gap && !toks[i+1].nl && n.lower && !n.common && !n.stop && !n.place {
+				start, score = i, 0.5
+				if n.last {
+					score = 0.6
+				}
+			}
+		}
+		if start < 0 {
+			continue
+		}
+		// Extend over following surnames, initials, particles and suffixes.
+		end := toks[start].end
+		k := start + 1
+		words := 1
+		for k < len(toks) && words < 5 {
+			t := toks[k]
+			if !t.gap && !(t.kind == tokPunct && d.str(t) == ".") || t.nl {
+				break
+			}
+			if t.kind == tokPunct {
+				break
+			}
+			if t.kind != tokWord {
+				break
+			}
+			n := cls[k]
+			lw := d.lower(t)
+			// A middle initial: "Chise T. Hori", "Kate M Begum".
+			if t.end-t.start == 1 && n.cap && k+2 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap && toks[k+2].kind == tokWord && cls[k+2].cap {
+				end, k, words = toks[k+1].end, k+2, words+1
+				continue
+			}
+			if t.end-t.start == 1 && n.cap && k+1 < len(toks) && toks[k+1].kind == tokWord && toks[k+1].gap && !toks[k+1].nl && cls[k+1].cap && !cls[k+1].stop {
+				end, k, words = t.end, k+1, words+1
+				continue
+			}
+			if personSuffixes[strings.TrimSuffix(lw, ".")] && (n.cap || n.allCap) && words >= 2 {
+				end = t.end
+				if k+1 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap {
+					end = toks[k+1].end
+				}
+				break
+			}
+			if nameParticles[lw] && !n.cap && k+1 < len(toks) && cls[k+1].cap && toks[k+1].gap && !toks[k+1].nl && (cls[k+1].last || !cls[k+1].common) {
+				end, k, words = toks[k+1].end, k+2, words+1
+				continue
+			}
+			ok := false
+			switch {
+			case n.stop:
+			case n.cap && (n.last || n.first || !n.common):
+				ok = true
+			case n.cap && strong && !n.veryCommon:
+				ok = true
+			case n.lower && c.lower && n.last && !n.common:
+				ok = true
+			case n.lower && strong && (n.last || n.first) && !n.common:
+				ok = true
+			}
+			if !ok {
+				break
+			}
+			end = t.end
+			words++
+			k++
+		}
+		// A known place is not a name unless a cue says so: "Rio de Janeiro".
+		if !strong && g.places[strings.Join(lowerWords(d.text[toks[start].start:end]), " ")] != 0 {
+			continue
+		}
+		// A name right before a street type is a street: "Gordon Terrace".
+		if k < len(toks) && toks[k].kind == tokWord && toks[k].gap && g.flags(d.lower(toks[k]))&gStreet != 0 && cls[k].cap {
+			continue
+		}
+		if words >= 2 {
+			score = max(score, 0.75)
+		}
+		if strong {
+			score = max(score, 0.85)
+		}
+		out = append(out, Span{Start: toks[start].start, End: end, Type: EntityPerson, Score: score, Recognizer: "person"})
+		for i+1 < len(toks) && toks[i+1].start < end {
+			i++
+		}
+	}
+	return propagateNames(d, toks, cls, out)
+}
+
+// isShouting reports whether most words of the text are upper case.
+func isShouting(d *doc, toks []token) bool {
+	words, caps := 0, 0
+	for _, t := range toks {
+		if t.kind == tokWord && t.end-t.start > 1 {
+			words++
+			if t.allCap {
+				caps++
+			}
+		}
+	}
+	return words >= 3 && caps*10 >= words*6
+}
+
+// sentenceStart reports whether toks[i] begins a sentence or a line.
+func sentenceStart(d *doc, toks []token, i int) bool {
+	if i == 0 || toks[i].nl {
+		return true
+	}
+	p := d.str(toks[i-1])
+	switch p {
+	case ".", "!", "?", "¡", "¿", "\"", "“", ">", "-", "*", "•", "(", ":":
+		// After a title ("Dr."), the word is not a sentence start.
+		if p == "." && i >= 2 && personTitles[d.lower(toks[i-2])] {
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// personCueAt reports whether a cue, title or field label ends right
+// before toks[i]; weak is true for cues that only support known names.
+func personCueAt(d *doc, toks []token, i int) (int, bool) {
+	j := i - 1
+	// Skip a ':' or ',' or '.' after a field or title.
+	if j >= 0 && toks[j].kind == tokPunct {
+		p := d.str(toks[j])
+		if p == ":" || p == "." || p == "," || p == "-" {
+			if j-1 >= 0 && toks[j-1].kind == tokWord {
+				w := d.lower(toks[j-1])
+				if p == ":" && personFields[w] || p == "." && personTitles[w] {
+					return i, false
+				}
+				if p == "," {
+					for _, cue := range []string{"dear", "hi", "hello", "hey", "hola", "regards", "thanks", "gracias", "saludos", "atentamente", "sincerely", "cheers", "estimado", "estimada", "querido", "querida"} {
+						if w == cue {
+							return i, false
+						}
+					}
+				}
+			}
+			return 0, false
+		}
+		return 0, false
+	}
+	if j < 0 || toks[j].kind != tokWord {
+		return 0, false
+	}
+	w := d.lower(toks[j])
+	if personTitles[w] {
+		return i, false
+	}
+	for _, cue := range personCues {
+		if matchWordsBefore(d, toks, i, cue) {
+			return i, len(cue) == 1 && personWeakCues[cue[0]]
+		}
+	}
+	return 0, false
+}
+
+// matchWordsBefore reports whether the words ending right before toks[i]
+// are seq (lower case). An apostrophe inside a word is part of it.
+func matchWordsBefore(d *doc, toks []token, i int, seq []string) bool {
+	j := i - 1
+	for k := len(seq) - 1; k >= 0; k-- {
+		if j < 0 || toks[j].kind != tokWord || d.lower(toks[j]) != seq[k] {
+			return false
+		}
+		j--
+	}
+	return true
+}
+
+// possessiveAfter reports whether toks[i] is followed by 's.
+func possessiveAfter(d *doc, toks []token, i int) bool {
+	if i+2 >= len(toks) || toks[i+1].gap || toks[i+2].gap {
+		return false
+	}
+	a := d.str(toks[i+1])
+	return (a == "'" || a == "’") && (d.str(toks[i+2]) == "s")
+}
+
+// propagateNames finds, in the rest of the text, the capitalised words
+// of names already found in it (a surname said once in full and then
+// alone), and names listed next to a found name ("Eklund, Michael and
+// Hodge").
+func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span {
+	if len(spans) == 0 {
+		return spans
+	}
+	known := map[string]bool{}
+	for _, s := range spans {
+		if s.Score < 0.6 {
+			continue
+		}
+		for _, w := range lowerWords(d.text[s.Start:s.End]) {
+			if len(w) > 2 {
+				known[w] = true
+			}
+		}
+	}
+	covered := func(t token) bool {
+		for _, s := range spans {
+			if t.start < s.End && s.Start < t.end {
+				return true
+			}
+		}
+		return false
+	}
+	var extra []Span
+	for i, t := range toks {
+		if t.kind != tokWord || !cls[i].cap || cls[i].stop || cls[i].veryCommon || covered(t) {
+			continue
+		}
+		score := 0.0
+		if known[d.lower(t)] {
+			score = 0.7
+		} else if !cls[i].common && !cls[i].place && listedWithName(d, toks, i, spans) {
+			score = 0.55
+		}
+		if score > 0 {
+			extra = append(extra, Span{Start: t.start, End: t.end, Type: EntityPerson, Score: score, Recognizer: "person"})
+		}
+	}
+	return append(spans, extra...)
+}
+
+// listedWithName reports whether toks[i] is separated from a found name
+// by only ",", "and", "y", "or", "&".
+func listedWithName(d *doc, toks []token, i int, spans []Span) bool {
+	isSep := func(t token) bool {
+		s := d.lower(t)
+		return s == "," || s == "and" || s == "y" || s == "or" || s == "o" || s == "&" || s == "e"
+	}
+	for _, dir := range []int{-1, 1} {
+		j := i + dir
+		n := 0
+		for j >= 0 && j < len(toks) && isSep(toks[j]) && n < 2 {
+			j += dir
+			n++
+		}
+		if n == 0 || j < 0 || j >= len(toks) {
+			continue
+		}
+		for _, s := range spans {
+			if toks[j].start >= s.Start && toks[j].end <= s.End {
+				return true
+			}
+		}
+	}
+	return false
+}
