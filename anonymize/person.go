@@ -78,7 +78,7 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 		c := nameClass{
 			first: f&gFirst != 0, last: f&gLast != 0, common: f&gCommon != 0, veryCommon: f&gVeryCommon != 0, stop: f&gStop != 0,
 			place: g.places[w] != 0,
-			cap: t.cap && !capsText, allCap: t.allCap && !capsText, lower: !t.cap,
+			cap:   t.cap && !capsText, allCap: t.allCap && !capsText, lower: !t.cap,
 		}
 		if c.allCap {
 			c.cap = true
