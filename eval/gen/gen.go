@@ -16,9 +16,9 @@ import (
 
 // Options configure Generate. Zero values take the defaults.
 type Options struct {
-	N       int      // messages; default 100
-	Seed    int64    // same seed, same messages
-	Langs   []string // "en", "es"; default both
+	N     int      // messages; default 100
+	Seed  int64    // same seed, same messages
+	Langs []string // "en", "es"; default both
 	// PIIRate is the share of messages with personal data, in [0,1]
 	// (veil eval gen defaults to 0.5).
 	PIIRate float64
