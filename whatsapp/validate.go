@@ -146,17 +146,23 @@ func cutRunes(s string, max int) string {
 // but never inside a combining sequence (accents, ZWJ emoji, skin tones,
 // variation selectors) when a safe point exists. Parts of a split text are
 // never blank, and together they hold every non-space character of s, in
-// order.
+// order; a blank text that does not fit yields no parts. Invalid UTF-8 is
+// first replaced by U+FFFD, as JSON encoding would do anyway.
 func SplitText(s string, limit int) []string {
 	if limit <= 0 {
 		limit = MaxTextRunes
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD") // as encoding/json would anyway
 	}
 	if utf8.RuneCountInString(s) <= limit {
 		return []string{s}
 	}
 	var parts []string
 	rest := s
-	for utf8.RuneCountInString(rest) > limit {
+	// Track the rune count instead of recounting rest: linear time even
+	// for tiny limits.
+	for runes := utf8.RuneCountInString(rest); runes > limit; {
 		end := byteIndexOfRune(rest, limit)
 		cut := bestBreak(rest[:end])
 		if cut <= 0 {
@@ -166,7 +172,9 @@ func SplitText(s string, limit int) []string {
 		if part != "" {
 			parts = append(parts, part)
 		}
-		rest = strings.TrimLeftFunc(rest[cut:], unicode.IsSpace)
+		next := strings.TrimLeftFunc(rest[cut:], unicode.IsSpace)
+		runes -= utf8.RuneCountInString(rest[:len(rest)-len(next)])
+		rest = next
 	}
 	if strings.TrimSpace(rest) != "" {
 		parts = append(parts, rest)
