@@ -128,8 +128,10 @@ func (p RetryPolicy) sleep(ctx context.Context, d time.Duration) error {
 // SendText sends body to the user to (a wa_id / phone number) and returns
 // the wamid of the last message sent. A body longer than MaxTextRunes is
 // split with SplitText and sent as consecutive messages, in order; use
-// SendTextParts to get every wamid. An empty or blank body is refused with
-// a *ValidationError. On error the returned ID is "".
+// SendTextParts to get every wamid. An empty or blank body, or one needing
+// more than MaxTextParts messages (a runaway reply, not a chat answer), is
+// refused with a *ValidationError before anything is sent. On error the
+// returned ID is "".
 func (c *Client) SendText(ctx context.Context, to, body string) (string, error) {
 	ids, err := c.SendTextParts(ctx, to, body)
 	if err != nil {
@@ -149,6 +151,9 @@ func (c *Client) SendTextParts(ctx context.Context, to, body string) ([]string, 
 		return nil, &ValidationError{Field: "body", Reason: "must not be empty"}
 	}
 	parts := SplitText(body, MaxTextRunes)
+	if len(parts) > MaxTextParts {
+		return nil, &ValidationError{Field: "body", Reason: fmt.Sprintf("needs %d messages, max %d", len(parts), MaxTextParts)}
+	}
 	ids := make([]string, 0, len(parts))
 	for i, part := range parts {
 		req := sendRequest{

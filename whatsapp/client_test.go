@@ -507,6 +507,10 @@ func TestSendRefusedBeforeSending(t *testing.T) {
 			_, err := c.SendText(context.Background(), testRecipient, " \n ")
 			return err
 		}, "body", ErrInvalidMessage},
+		{"ErrTextTooManyParts", func(c *Client) error {
+			_, err := c.SendText(context.Background(), testRecipient, strings.Repeat("word ", MaxTextParts*MaxTextRunes/5+1000))
+			return err
+		}, "body", ErrInvalidMessage},
 		{"ErrNoRecipient", func(c *Client) error {
 			_, err := c.SendText(context.Background(), "", "hi")
 			return err

@@ -11,6 +11,7 @@ import (
 // WhatsApp limits, counted in Unicode code points (runes).
 const (
 	MaxTextRunes            = 4096 // text message body
+	MaxTextParts            = 5    // messages SendText may split one text into (Veil's cap, not WhatsApp's)
 	MaxInteractiveBodyRunes = 1024 // interactive message body
 	MaxButtons              = 3    // reply buttons per message
 	MaxButtonTitleRunes     = 20   // reply button title
