@@ -19,9 +19,14 @@
 // (Accept, EraseSubject) run in one transaction.
 //
 // Beyond store.Store the package offers what only a shared database needs:
-// an outbox of replies (EnqueueOutbox, ClaimOutbox, MarkSent, MarkFailed)
-// and intent vectors with an HNSW cosine index (PutIntentVectors,
-// NearestIntents).
+//
+//   - inbox leases for workers in many replicas, in per-user order
+//     (ClaimInbox, ExtendClaim, ReleaseClaim);
+//   - an outbox of replies (CompleteWithReply, EnqueueOutbox, ClaimOutbox,
+//     MarkSent, MarkFailed);
+//   - one-replica-at-a-time jobs such as the purge timer (WithLeaderLock);
+//   - intent vectors with an HNSW cosine index (PutIntentVectors,
+//     NearestIntents; the index dimension is Options.VectorDim).
 //
 // The consent ledger is append-only in the database itself: a trigger
 // rejects UPDATE, DELETE and TRUNCATE unless the transaction ran
