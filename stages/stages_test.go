@@ -61,7 +61,9 @@ func newHarness(t *testing.T) *harness {
 
 type fallbackFunc func(ctx context.Context, t *pipeline.Turn) (pipeline.Reply, error)
 
-func (f fallbackFunc) Respond(ctx context.Context, t *pipeline.Turn) (pipeline.Reply, error) { return f(ctx, t) }
+func (f fallbackFunc) Respond(ctx context.Context, t *pipeline.Turn) (pipeline.Reply, error) {
+	return f(ctx, t)
+}
 
 func turn(conv string, kind pipeline.Kind, text, button string) *pipeline.Turn {
 	return &pipeline.Turn{MessageID: "m-" + text, Subject: "subj-" + conv, Conversation: conv, Region: "GB", Language: "en", Kind: kind, Text: text, ButtonID: button}
@@ -73,7 +75,9 @@ func TestStages(t *testing.T) {
 		seen = append(seen, t.Redacted)
 		return pipeline.Reply{Text: "LLM says: I'll write to " + firstToken(t.Redacted)}, nil
 	})
-	failing := fallbackFunc(func(context.Context, *pipeline.Turn) (pipeline.Reply, error) { return pipeline.Reply{}, errors.New("down") })
+	failing := fallbackFunc(func(context.Context, *pipeline.Turn) (pipeline.Reply, error) {
+		return pipeline.Reply{}, errors.New("down")
+	})
 	tests := []struct {
 		name     string
 		fb       Fallback
@@ -166,4 +170,3 @@ func TestRespondDoesNotRestoreOtherConversations(t *testing.T) {
 		t.Fatalf("another conversation's value was restored: %q", b.Out[0].Text)
 	}
 }
-
