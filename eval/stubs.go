@@ -2,9 +2,6 @@ package eval
 
 import "context"
 
-func runNLU(ctx context.Context, args []string, env Env) (int, error) {
-	return ExitUsage, usagef("todo")
-}
 func runGen(ctx context.Context, args []string, env Env) (int, error) {
 	return ExitUsage, usagef("todo")
 }

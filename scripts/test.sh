@@ -37,6 +37,11 @@ note() { printf '  %s\n' "$*"; }
 die() { printf 'test.sh: %s\n' "$*" >&2; exit 1; }
 
 export DEBIAN_FRONTEND=noninteractive
+# Go needs a home for its caches; a bare CI environment may lack HOME.
+if [ -z "${HOME:-}" ]; then
+	HOME=$(getent passwd "$(id -u)" | cut -d: -f6)
+	export HOME=${HOME:-/tmp}
+fi
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
 	export PATH="/usr/local/go/bin:$PATH"
 fi
@@ -60,14 +65,14 @@ APT_UPDATED=0
 apt_update() {
 	if [ "$APT_UPDATED" -eq 0 ]; then
 		note "apt-get update"
-		as_root apt-get update -qq </dev/null
+		as_root apt-get -o DPkg::Lock::Timeout=300 update -qq </dev/null
 		APT_UPDATED=1
 	fi
 }
 apt_install() {
 	apt_update
 	note "apt-get install $*"
-	as_root apt-get install -y -qq --no-install-recommends "$@" </dev/null >/dev/null
+	as_root apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@" </dev/null >/dev/null
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -136,8 +141,12 @@ start_throwaway() {
 if [ -n "${VEIL_TEST_DATABASE_URL:-}" ]; then
 	note "using VEIL_TEST_DATABASE_URL as given"
 	ADMIN_URL=$VEIL_TEST_DATABASE_URL
-elif pg_isready -q -h "$PG_HOST" -p "$PG_PORT" -t 3; then
+elif pg_isready -q -h "$PG_HOST" -p "$PG_PORT" -t 3 &&
+	psql "postgres://postgres@$PG_HOST:$PG_PORT/postgres?sslmode=disable&connect_timeout=5" -X -q -At -c 'SELECT 1' </dev/null >/dev/null 2>&1; then
 	note "server answers on $PG_HOST:$PG_PORT"
+elif pg_isready -q -h "$PG_HOST" -p "$PG_PORT" -t 3; then
+	note "server on $PG_HOST:$PG_PORT refuses user postgres without a password"
+	start_throwaway
 else
 	note "no server on $PG_HOST:$PG_PORT"
 	start_throwaway
@@ -245,7 +254,7 @@ if [ -x /usr/bin/chromium ]; then
 else
 	apt_update
 	note "apt-get install chromium"
-	as_root apt-get install -y -qq chromium </dev/null >/dev/null
+	as_root apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium </dev/null >/dev/null
 fi
 
 # ---------------------------------------------------------------- Go checks

@@ -32,14 +32,19 @@ func vectorIndexSQL(dim int) string {
 
 // PutIntentVectors replaces every vector of model with vs, in one
 // transaction (readers see the old set or the new one). All vectors must
-// have one dimension.
+// have one dimension. It runs under Options.MigrateTimeout: with an HNSW
+// index each insert costs about a millisecond or two.
 func (s *Store) PutIntentVectors(ctx context.Context, model string, vs []IntentVector) error {
 	for i, v := range vs {
 		if len(v.Vector) == 0 || len(v.Vector) != len(vs[0].Vector) {
 			return fmt.Errorf("postgres: put intent vectors: vector %d has dimension %d, want %d (non-zero, all equal)", i, len(v.Vector), len(vs[0].Vector))
 		}
 	}
-	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+	// Training-time work: each insert maintains the HNSW graph, so a large
+	// set gets the migration deadline, not the per-query one.
+	ctx, cancel := context.WithTimeout(ctx, s.opts.MigrateTimeout)
+	defer cancel()
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM intent_vectors WHERE model = $1`, model); err != nil {
 			return err
 		}
@@ -47,14 +52,20 @@ func (s *Store) PutIntentVectors(ctx context.Context, model string, vs []IntentV
 		for i, v := range vs {
 			rows[i] = []any{model, v.Intent, v.Example, pgvector.NewVector(v.Vector).String()}
 		}
-		// COPY needs the column's type registered; text through a
-		// temporary table would cost more than these few hundred rows
-		// inserted in one batch.
+		// One round trip for the whole set. (COPY would need the vector
+		// type registered on the connection, which fails on a database not
+		// yet migrated.)
 		b := &pgx.Batch{}
 		for _, r := range rows {
-			b.Queue(`INSERT INTO intent_vectors (model, intent, example, embedding) VALUES ($1, $2, $3, $4::text::vector)`, r...)
+			b.Queue(`INSERT INTO intent_vectors (model, intent, example, embedding) VALUES ($1, $2, $3, $4::vector)`, r...)
 		}
-		return tx.SendBatch(ctx, b).Close()
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+		// Fresh statistics let the planner choose between the model's
+		// B-tree and the HNSW index right away.
+		_, err := tx.Exec(ctx, `ANALYZE intent_vectors`)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: put intent vectors: %w", err)
@@ -74,9 +85,12 @@ func (s *Store) NearestIntents(ctx context.Context, model string, v []float32, k
 	dim := len(v)
 	// The dimension is part of the SQL text (an int, not user input) so the
 	// planner can match the partial index's predicate and expression.
-	q := fmt.Sprintf(`SELECT intent, example, 1 - (embedding::vector(%[1]d) <=> $2::text::vector(%[1]d)) AS score
+	// $2 is typed vector (sent as text): a cast of a text parameter would be
+	// evaluated per row under a generic plan, parsing the query vector
+	// thousands of times.
+	q := fmt.Sprintf(`SELECT intent, example, 1 - (embedding::vector(%[1]d) <=> $2::vector) AS score
 		FROM intent_vectors WHERE model = $1 AND dim = %[1]d
-		ORDER BY embedding::vector(%[1]d) <=> $2::text::vector(%[1]d) LIMIT $3`, dim)
+		ORDER BY embedding::vector(%[1]d) <=> $2::vector LIMIT $3`, dim)
 	rows, err := s.pool.Query(ctx, q, model, pgvector.NewVector(v).String(), k)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: nearest intents: %w", err)
