@@ -34,7 +34,9 @@ type Sender interface {
 // SenderFunc lets a function act as a Sender.
 type SenderFunc func(ctx context.Context, to string, r pipeline.Reply) error
 
-func (f SenderFunc) Send(ctx context.Context, to string, r pipeline.Reply) error { return f(ctx, to, r) }
+func (f SenderFunc) Send(ctx context.Context, to string, r pipeline.Reply) error {
+	return f(ctx, to, r)
+}
 
 // Options are the parts of an App that are not configuration.
 type Options struct {

@@ -30,6 +30,10 @@ type Button struct {
 type Reply struct {
 	Text    string   `json:"text"`
 	Buttons []Button `json:"buttons,omitempty"`
+	// Generated marks text a model wrote (the LLM): the response stage
+	// passes it through the output guard, which masks personal data that
+	// is not this user's own. Business-written replies skip the guard.
+	Generated bool `json:"generated,omitempty"`
 }
 
 // StageTiming is how long one stage took.

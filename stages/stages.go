@@ -108,7 +108,8 @@ func (s *Route) Process(ctx context.Context, t *pipeline.Turn) error {
 	return nil
 }
 
-// Respond re-identifies the replies for this conversation only.
+// Respond re-identifies the replies for this conversation only; generated
+// replies pass the output guard first.
 type Respond struct{ Engine *anonymize.Engine }
 
 func (s *Respond) Name() string { return "respond" }
@@ -116,7 +117,11 @@ func (s *Respond) Name() string { return "respond" }
 func (s *Respond) Process(ctx context.Context, t *pipeline.Turn) error {
 	conv := conversation(t)
 	for _, r := range t.Replies {
-		text, err := s.Engine.Reidentify(ctx, conv, r.Text)
+		reidentify := s.Engine.Restore
+		if r.Generated {
+			reidentify = s.Engine.Reidentify
+		}
+		text, err := reidentify(ctx, conv, r.Text)
 		if err != nil {
 			return fmt.Errorf("reidentify: %w", err)
 		}

@@ -61,7 +61,9 @@ func newHarness(t *testing.T) *harness {
 
 type fallbackFunc func(ctx context.Context, t *pipeline.Turn) (pipeline.Reply, error)
 
-func (f fallbackFunc) Respond(ctx context.Context, t *pipeline.Turn) (pipeline.Reply, error) { return f(ctx, t) }
+func (f fallbackFunc) Respond(ctx context.Context, t *pipeline.Turn) (pipeline.Reply, error) {
+	return f(ctx, t)
+}
 
 func turn(conv string, kind pipeline.Kind, text, button string) *pipeline.Turn {
 	return &pipeline.Turn{MessageID: "m-" + text, Subject: "subj-" + conv, Conversation: conv, Region: "GB", Language: "en", Kind: kind, Text: text, ButtonID: button}
@@ -71,9 +73,11 @@ func TestStages(t *testing.T) {
 	var seen []string
 	echoPseudonyms := fallbackFunc(func(_ context.Context, t *pipeline.Turn) (pipeline.Reply, error) {
 		seen = append(seen, t.Redacted)
-		return pipeline.Reply{Text: "LLM says: I'll write to " + firstToken(t.Redacted)}, nil
+		return pipeline.Reply{Text: "LLM says: I'll write to " + firstToken(t.Redacted) + ", not to leak@evil.example", Generated: true}, nil
 	})
-	failing := fallbackFunc(func(context.Context, *pipeline.Turn) (pipeline.Reply, error) { return pipeline.Reply{}, errors.New("down") })
+	failing := fallbackFunc(func(context.Context, *pipeline.Turn) (pipeline.Reply, error) {
+		return pipeline.Reply{}, errors.New("down")
+	})
 	tests := []struct {
 		name     string
 		fb       Fallback
@@ -89,7 +93,7 @@ func TestStages(t *testing.T) {
 		{name: "media gets a polite reply", turn: turn("c3", pipeline.KindMedia, "", ""), wantOut: "only read text"},
 		{name: "reaction gets none", turn: turn("c4", pipeline.KindReaction, "", ""), wantNone: true},
 		{name: "no intent goes to the fallback with pseudonyms only", fb: echoPseudonyms,
-			turn: turn("c5", pipeline.KindText, "tell me a joke, my mail is kim@example.net", ""), wantOut: "LLM says: I'll write to kim@example.net"},
+			turn: turn("c5", pipeline.KindText, "tell me a joke, my mail is kim@example.net", ""), wantOut: "LLM says: I'll write to kim@example.net, not to <EMAIL"},
 		{name: "failing fallback gives the canned reply", fb: failing, turn: turn("c6", pipeline.KindText, "tell me a joke", ""), wantOut: "Sorry, I can help"},
 	}
 	for _, tt := range tests {
@@ -166,4 +170,3 @@ func TestRespondDoesNotRestoreOtherConversations(t *testing.T) {
 		t.Fatalf("another conversation's value was restored: %q", b.Out[0].Text)
 	}
 }
-

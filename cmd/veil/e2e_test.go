@@ -41,8 +41,8 @@ type graphAPI struct {
 }
 
 type sentMessage struct {
-	To          string `json:"to"`
-	Type        string `json:"type"`
+	To          string                 `json:"to"`
+	Type        string                 `json:"type"`
 	Text        *struct{ Body string } `json:"text"`
 	Interactive *struct {
 		Type string `json:"type"`

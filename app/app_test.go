@@ -1,0 +1,149 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/veilhq/veil/config"
+	"github.com/veilhq/veil/pipeline"
+	"github.com/veilhq/veil/store"
+)
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newTestApp(t *testing.T, clk *clock) *App {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Retention.UserText = 2 * time.Hour
+	cfg.Retention.BotText = 1 * time.Hour
+	cfg.Retention.Vault = 3 * time.Hour
+	a, err := New(context.Background(), cfg, zerolog.Nop(), Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close(context.Background()) })
+	if err := a.Start(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func say(t *testing.T, a *App, id, from, text string) []pipeline.Reply {
+	t.Helper()
+	out, err := a.Converse(context.Background(), Inbound{ID: id, From: from, Kind: pipeline.KindText, Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func press(t *testing.T, a *App, id, from, button string) []pipeline.Reply {
+	t.Helper()
+	out, err := a.Converse(context.Background(), Inbound{ID: id, From: from, Kind: pipeline.KindButton, ButtonID: button, Text: button})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestRetentionPurge(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	a := newTestApp(t, clk)
+	const user = "447700900123"
+	say(t, a, "m1", user, "hi")
+	press(t, a, "m2", user, "consent:agree")
+	out := say(t, a, "m3", user, "my email is pat@example.com, where is my order 12345678?")
+	if len(out) != 1 || !strings.Contains(out[0].Text, "pat@example.com") {
+		t.Fatalf("reply = %+v", out)
+	}
+	subject := a.Keys.Subject(user)
+	ctx := context.Background()
+	count := func() (recs, vault int) {
+		rs, err := a.Store.Records(ctx, subject)
+		if err != nil {
+			t.Fatal(err)
+		}
+		es, err := a.Store.Entries(ctx, subject)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(rs), len(es)
+	}
+	if r, v := count(); r != 2 || v != 1 {
+		t.Fatalf("before purge: %d records, %d vault entries", r, v)
+	}
+	for _, step := range []struct {
+		advance   time.Duration
+		recs, vlt int
+	}{
+		{30 * time.Minute, 2, 1},          // nothing due yet
+		{1 * time.Hour, 1, 1},             // bot text (1h) expired
+		{1 * time.Hour, 0, 1},             // user text (2h) expired
+		{1*time.Hour + time.Second, 0, 0}, // vault (3h) expired
+	} {
+		clk.Advance(step.advance)
+		if _, err := a.Purge(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r, v := count(); r != step.recs || v != step.vlt {
+			t.Fatalf("after +%v: %d records, %d vault entries; want %d, %d", step.advance, r, v, step.recs, step.vlt)
+		}
+	}
+	// The consent ledger is not subject to retention.
+	hist, err := a.Store.ConsentHistory(ctx, subject)
+	if err != nil || len(hist) == 0 {
+		t.Fatalf("ledger after purge: %v, %v", hist, err)
+	}
+}
+
+func TestErasureShredsInboxAndVault(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	a := newTestApp(t, clk)
+	const user = "34612345678"
+	say(t, a, "m1", user, "hola")
+	press(t, a, "m2", user, "consent:agree")
+	say(t, a, "m3", user, "my email is lu@example.es")
+	subject := a.Keys.Subject(user)
+	ctx := context.Background()
+	entries, err := a.Store.Entries(ctx, subject)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("entries = %v, %v", entries, err)
+	}
+	sealed := entries[0]
+	press(t, a, "m4", user, "rights:erase:confirm")
+	// The key is gone: a copy of the sealed value (a backup) stays unreadable.
+	if _, err := a.Keys.Open(ctx, subject, sealed.Value, nil); err == nil {
+		t.Fatal("a sealed value is readable after erasure")
+	}
+	if _, err := a.Store.GetKey(ctx, subject); err == nil {
+		t.Fatal("the data key survived erasure")
+	}
+	if es, _ := a.Store.Entries(ctx, subject); len(es) != 0 {
+		t.Fatalf("vault entries survived erasure: %d", len(es))
+	}
+	hist, _ := a.Store.ConsentHistory(ctx, subject)
+	if last := hist[len(hist)-1]; last.Action != store.ConsentErased || last.Subject == user {
+		t.Fatalf("tombstone = %+v", last)
+	}
+}
