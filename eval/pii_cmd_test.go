@@ -250,3 +250,17 @@ func TestAutoLabelMap(t *testing.T) {
 		}
 	}
 }
+
+func TestProgressOnlyOnTerminal(t *testing.T) {
+	data := writeTemp(t, "d.jsonl", piiData)
+	for _, term := range []bool{false, true} {
+		env, _, errb := detectorEnv(emailOnly)
+		env.IsTerminal = term
+		if code := Main(context.Background(), []string{"pii", "--label-map", "none", data}, env); code != ExitOK {
+			t.Fatalf("exit %d", code)
+		}
+		if got := strings.Contains(errb.String(), "pii"); got != term {
+			t.Errorf("IsTerminal=%v: progress drawn = %v (stderr %q)", term, got, errb.String())
+		}
+	}
+}

@@ -175,6 +175,7 @@ type recordResult struct {
 	span, exact, token  map[string]*Counts
 	anySpan, anyToken   Counts
 	gold, leaked        map[string]int
+	goldAll, leakedAll  int
 	confusion           map[[2]string]int
 	unscored            map[string]int
 	ignoredPred, ignGld int
@@ -305,16 +306,39 @@ func evalRecord(idx int, rec Record, detect Detector, scored map[string]bool, op
 			covered[i] = true
 		}
 	}
+	// Overlapping gold spans count each code point once, per type and overall.
 	goldLeak := make([]int, len(gold))
+	var seenAll []bool
+	seenType := map[string][]bool{}
+	if len(gold) > 0 {
+		seenAll = make([]bool, len(runes))
+	}
 	for gi, g := range gold {
+		seen := seenType[g.label]
+		if seen == nil {
+			seen = make([]bool, len(runes))
+			seenType[g.label] = seen
+		}
 		for i := g.start; i < g.end; i++ {
 			if unicode.IsSpace(runes[i]) {
 				continue
 			}
-			res.gold[g.label]++
 			if !covered[i] {
-				res.leaked[g.label]++
 				goldLeak[gi]++
+			}
+			if !seen[i] {
+				seen[i] = true
+				res.gold[g.label]++
+				if !covered[i] {
+					res.leaked[g.label]++
+				}
+			}
+			if !seenAll[i] {
+				seenAll[i] = true
+				res.goldAll++
+				if !covered[i] {
+					res.leakedAll++
+				}
 			}
 		}
 	}
@@ -552,6 +576,8 @@ func aggregate(results []recordResult, opts *Options) *Report {
 		for k, n := range r.unscored {
 			rep.Unscored[k] += n
 		}
+		rep.GoldChars += r.goldAll
+		rep.LeakedChars += r.leakedAll
 		anySpan.add(r.anySpan)
 		anyToken.add(r.anyToken)
 		rep.IgnoredPredictions += r.ignoredPred
@@ -586,8 +612,6 @@ func aggregate(results []recordResult, opts *Options) *Report {
 		if e.Support > 0 {
 			withSupport = append(withSupport, e.Scores)
 		}
-		rep.GoldChars += gold[t]
-		rep.LeakedChars += leaked[t]
 	}
 	rep.Overall = micro.Scores(opts.Beta)
 	rep.Exact = microExact.Scores(opts.Beta)

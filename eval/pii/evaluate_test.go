@@ -398,3 +398,24 @@ func BenchmarkEvaluate(b *testing.B) {
 		}
 	}
 }
+
+func TestLeakCountsOverlappingGoldOnce(t *testing.T) {
+	// "Ana Ruiz" is labeled PERSON and, overlapping, LOCATION "Ruiz Street".
+	text := "Ana Ruiz Street"
+	recs := []Record{{Text: text, Spans: []GoldSpan{{0, 8, "PERSON"}, {4, 15, "LOCATION"}}}}
+	det := fixed(map[string][]anonymize.Span{text: {span(0, 3, "PERSON")}})
+	rep, err := Evaluate(context.Background(), recs, det, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Union of gold: 13 non-space code points; "Ana" covered → 10 leaked.
+	if rep.GoldChars != 13 || rep.LeakedChars != 10 {
+		t.Errorf("gold %d leaked %d, want 13 and 10", rep.GoldChars, rep.LeakedChars)
+	}
+	if e := rep.Entities["LOCATION"]; e.GoldChars != 10 || e.LeakedChars != 10 {
+		t.Errorf("LOCATION gold %d leaked %d", e.GoldChars, e.LeakedChars)
+	}
+	if e := rep.Entities["PERSON"]; e.GoldChars != 7 || e.LeakedChars != 4 {
+		t.Errorf("PERSON gold %d leaked %d", e.GoldChars, e.LeakedChars)
+	}
+}
