@@ -40,6 +40,28 @@
 //	veil eval gen --n 1000 --seed 7 --lang en,es > synth.jsonl
 //	veil eval pii synth.jsonl
 //
+// 5. Run QA's scripted conversations end to end (package
+// eval/conversations documents the YAML) and hand CI a JUnit file; a
+// conversation fails on a wrong reply, intent or consent state, and on any
+// raw PII value from a user turn observed by the LLM, the intent model, the
+// logs or the store:
+//
+//	veil eval conversations --junit junit.xml qa/conversations.yaml
+//
+// # Wiring
+//
+// cmd/veil builds an Env from the configuration and calls Main:
+//
+//	a := anonymize.DefaultAnalyzer()
+//	code := eval.Main(ctx, os.Args[2:], eval.Env{
+//		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+//		IsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+//		NewDetector: func(lang string) (func(string) []anonymize.Span, error) {
+//			return func(t string) []anonymize.Span { return a.Analyze(t, anonymize.WithLanguage(lang)) }, nil
+//		},
+//		NewTrainer: func(cfg string) (nlu.Trainer, error) { return classifier.New(classifier.DefaultConfig()), nil },
+//	})
+//
 // Exit status: 0 ok, 1 a gate failed (the failed gates are listed on
 // stderr), 2 bad flags or data (the message names file, line and problem).
 package eval
