@@ -92,8 +92,16 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	if a.Keys, err = keyring.New(master, st); err != nil {
 		return nil, fmt.Errorf("keyring: %w", err)
 	}
-	if a.Engine, err = anonymize.NewEngine(anonymize.EngineConfig{VaultTTL: cfg.Retention.Vault, Now: a.now},
-		anonymize.DefaultAnalyzer(), st, a.Keys); err != nil {
+	analyzer, err := newAnalyzer(cfg.Anonymize)
+	if err != nil {
+		return nil, err
+	}
+	ops, err := operators(cfg.Anonymize)
+	if err != nil {
+		return nil, err
+	}
+	if a.Engine, err = anonymize.NewEngine(anonymize.EngineConfig{Operators: ops, VaultTTL: cfg.Retention.Vault, Now: a.now},
+		analyzer, st, a.Keys); err != nil {
 		return nil, fmt.Errorf("anonymize: %w", err)
 	}
 	bot := dialogs.ExampleBot()
