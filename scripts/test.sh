@@ -268,21 +268,30 @@ mapfile -t GOFILES < <(go list -f '{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}}
 {{end}}{{range .XTestGoFiles}}{{$d}}/{{.}}
 {{end}}{{range .IgnoredGoFiles}}{{$d}}/{{.}}
 {{end}}' "${PKGS[@]}" | sed '/^$/d')
+# gofmt and vet problems are reported but do not stop the tests; the run
+# still fails at the end. A test failure skips fuzzing and the eval.
+FAILED=()
+UNFORMATTED=""
 if [ ${#GOFILES[@]} -gt 0 ]; then
 	UNFORMATTED=$(gofmt -l "${GOFILES[@]}")
-	if [ -n "$UNFORMATTED" ]; then
-		echo "these files need gofmt -w:"
-		echo "$UNFORMATTED"
-		exit 1
-	fi
 fi
-note "${#GOFILES[@]} files formatted"
+if [ -n "$UNFORMATTED" ]; then
+	echo "these files need gofmt -w:"
+	echo "$UNFORMATTED"
+	FAILED+=(gofmt)
+else
+	note "${#GOFILES[@]} files formatted"
+fi
 
 section "go vet"
-go vet "${PKGS[@]}"
+go vet "${PKGS[@]}" || FAILED+=("go vet")
 
 section "go test -race"
-go test -race -count=1 -timeout "${GO_TEST_TIMEOUT:-20m}" "${PKGS[@]}" 2>&1
+if ! go test -race -count=1 -timeout "${GO_TEST_TIMEOUT:-20m}" "${PKGS[@]}" 2>&1; then
+	FAILED+=("go test")
+	printf '\ntest.sh: FAILED: %s (after %ds)\n' "${FAILED[*]}" "$((SECONDS - START))"
+	exit 1
+fi
 
 section "fuzz"
 FUZZTIME=${FUZZTIME:-5s}
@@ -326,4 +335,8 @@ section "gated eval"
 gated_eval
 
 section "done"
+if [ ${#FAILED[@]} -gt 0 ]; then
+	echo "test.sh: FAILED: ${FAILED[*]} (tests passed; after $((SECONDS - START))s)"
+	exit 1
+fi
 echo "test.sh: all checks passed in $((SECONDS - START))s"

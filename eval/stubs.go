@@ -1,9 +1,0 @@
-package eval
-
-import "context"
-
-func runConversations(ctx context.Context, args []string, env Env) (int, error) {
-	return ExitUsage, usagef("todo")
-}
-
-type ConversationRunner interface{}
