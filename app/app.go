@@ -42,7 +42,7 @@ func (f SenderFunc) Send(ctx context.Context, to string, r pipeline.Reply) error
 type Options struct {
 	Sender   Sender           // where replies go; nil drops them (chat collects them itself)
 	Now      func() time.Time // clock; nil = time.Now
-	Fallback stages.Fallback  // answers what no dialog takes; nil = the bot's canned reply
+	Fallback stages.Fallback  // answers what no dialog takes; nil = the LLM when configured, else the bot's canned reply
 	NLU      nlu.Parser       // nil = the rules NLU over the bot's keywords
 	Store    store.Store      // nil = open the configured store
 	Workers  int              // turns processed at once across users; 0 = 8
@@ -92,8 +92,16 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	if a.Keys, err = keyring.New(master, st); err != nil {
 		return nil, fmt.Errorf("keyring: %w", err)
 	}
-	if a.Engine, err = anonymize.NewEngine(anonymize.EngineConfig{VaultTTL: cfg.Retention.Vault, Now: a.now},
-		anonymize.DefaultAnalyzer(), st, a.Keys); err != nil {
+	analyzer, err := newAnalyzer(cfg.Anonymize)
+	if err != nil {
+		return nil, err
+	}
+	ops, err := operators(cfg.Anonymize)
+	if err != nil {
+		return nil, err
+	}
+	if a.Engine, err = anonymize.NewEngine(anonymize.EngineConfig{Operators: ops, VaultTTL: cfg.Retention.Vault, Now: a.now},
+		analyzer, st, a.Keys); err != nil {
 		return nil, fmt.Errorf("anonymize: %w", err)
 	}
 	bot := dialogs.ExampleBot()
@@ -115,11 +123,17 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 			return nil, fmt.Errorf("nlu: %w", err)
 		}
 	}
+	fallback := opts.Fallback
+	if fallback == nil {
+		if fallback, err = newLLMFallback(cfg.OpenAI, st, log); err != nil {
+			return nil, err
+		}
+	}
 	notice := consent.Notice{Version: cfg.Consent.NoticeVersion, Text: cfg.Consent.NoticeText, Purposes: cfg.Consent.Purposes}
 	a.Runner = pipeline.NewRunner(log, pipeline.Options{Timeout: cfg.Pipeline.TurnTimeout, Now: a.now},
 		consent.NewGate(st, rights{a}, notice, a.now),
 		&stages.PII{Engine: a.Engine},
-		&stages.Route{NLU: parser, Dialogs: a.Dialogs, Threshold: cfg.NLU.Threshold, Fallback: opts.Fallback, Log: log},
+		&stages.Route{NLU: parser, Dialogs: a.Dialogs, Threshold: cfg.NLU.Threshold, Fallback: fallback, Log: log},
 		&stages.Respond{Engine: a.Engine},
 		&stages.Record{Store: st, Retention: stages.Retention{UserText: cfg.Retention.UserText, BotText: cfg.Retention.BotText}, Now: a.now},
 	)

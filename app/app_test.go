@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/veilhq/veil/anonymize"
 	"github.com/veilhq/veil/config"
 	"github.com/veilhq/veil/pipeline"
 	"github.com/veilhq/veil/store"
@@ -146,4 +147,58 @@ func TestErasureShredsInboxAndVault(t *testing.T) {
 	if last := hist[len(hist)-1]; last.Action != store.ConsentErased || last.Subject == user {
 		t.Fatalf("tombstone = %+v", last)
 	}
+}
+
+func TestAnonymizerConfig(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		name    string
+		set     func(c *config.Anonymize)
+		want    string // substring of the stored user record
+		wantErr string
+	}{
+		{name: "default pseudonymizes", set: func(*config.Anonymize) {}, want: "<EMAIL_1>"},
+		{name: "replace operator", set: func(c *config.Anonymize) { c.Operators = map[string]string{"EMAIL_ADDRESS": "replace"} }, want: "<EMAIL_ADDRESS>"},
+		{name: "disabled recognizer keeps the value", set: func(c *config.Anonymize) { c.Disabled = []string{emailRecognizer()} }, want: "zed@example.com"},
+		{name: "unknown recognizer", set: func(c *config.Anonymize) { c.Disabled = []string{"nope"} }, wantErr: "unknown recognizer \"nope\""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.DataDir = t.TempDir()
+			tt.set(&cfg.Anonymize)
+			a, err := New(ctx, cfg, zerolog.Nop(), Options{Now: clk.Now})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close(ctx)
+			const user = "447700900111"
+			say(t, a, "m1", user, "hi")
+			press(t, a, "m2", user, "consent:agree")
+			say(t, a, "m3", user, "mail me at zed@example.com")
+			recs, err := a.Store.Records(ctx, a.Keys.Subject(user))
+			if err != nil || len(recs) == 0 {
+				t.Fatalf("records: %v %v", recs, err)
+			}
+			if !strings.Contains(recs[0].Text, tt.want) {
+				t.Fatalf("stored %q, want %q", recs[0].Text, tt.want)
+			}
+		})
+	}
+}
+
+func emailRecognizer() string {
+	for _, r := range anonymize.DefaultRecognizers() {
+		if strings.Contains(strings.ToLower(r.Name()), "email") {
+			return r.Name()
+		}
+	}
+	return "email"
 }

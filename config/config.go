@@ -84,7 +84,9 @@ type Pipeline struct {
 // Anonymize configures the PII stage.
 type Anonymize struct {
 	// Operators maps an entity type to an operator name; unlisted types are pseudonymized.
-	Operators map[string]string `yaml:"operators" validate:"dive,keys,required,endkeys,oneof=pseudonymize replace redact mask hash"`
+	Operators map[string]string `yaml:"operators" validate:"dive,keys,required,endkeys,oneof=pseudonymize replace redact mask hash encrypt"`
+	// Threshold drops detections scoring below it.
+	Threshold float64 `yaml:"threshold" validate:"gte=0,lte=1"`
 	// Disabled lists recognizer names to turn off.
 	Disabled []string `yaml:"disabled_recognizers"`
 	// DefaultRegion is the phone region used when a number has no country code
@@ -129,7 +131,7 @@ func Default() Config {
 			PurgeEvery:  time.Hour,
 		},
 		Pipeline:  Pipeline{TurnTimeout: 10 * time.Second},
-		Anonymize: Anonymize{Language: "en"},
+		Anonymize: Anonymize{Language: "en", Threshold: 0.4},
 		NLU:       NLU{Threshold: 0.5},
 	}
 }

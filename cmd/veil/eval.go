@@ -2,10 +2,28 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
+
+	"github.com/veilhq/veil/anonymize"
+	"github.com/veilhq/veil/eval"
+	"github.com/veilhq/veil/nlu"
 )
 
 func cmdEval(ctx context.Context, args []string, io stdio) int {
-	fmt.Fprintln(io.err, "veil eval: not in this build yet")
-	return 2
+	return eval.Main(ctx, args, eval.Env{
+		Stdin:      io.in,
+		Stdout:     io.out,
+		Stderr:     io.err,
+		IsTerminal: isTerminal(io.err),
+		NewDetector: func(lang string) (func(string) []anonymize.Span, error) {
+			a := anonymize.DefaultAnalyzer()
+			opts := []anonymize.AnalyzeOption{anonymize.WithLanguage(lang)}
+			return func(text string) []anonymize.Span { return a.Analyze(text, opts...) }, nil
+		},
+		NewTrainer: newTrainer,
+	})
+}
+
+var newTrainer = func(cfgPath string) (nlu.Trainer, error) {
+	return nil, errors.New("no trainable NLU in this build yet")
 }

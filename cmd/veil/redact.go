@@ -2,9 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
+
+	"github.com/veilhq/veil/anonymize/redactcmd"
 )
 
 func cmdRedact(ctx context.Context, args []string, io stdio) error {
-	return errors.New("redact: not in this build yet")
+	return redactcmd.Run(ctx, args, io.in, io.out, io.err)
 }
