@@ -113,14 +113,8 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	a.Dialogs = dialogs.NewEngine(bot, st, cfg.Retention.DialogState, a.now)
 	parser := opts.NLU
 	if parser == nil {
-		var rs []rules.Rule
-		for name, kws := range bot.Keywords() {
-			if len(kws) > 0 {
-				rs = append(rs, rules.Rule{Intent: name, Keywords: kws})
-			}
-		}
-		if parser, err = rules.New(rs); err != nil {
-			return nil, fmt.Errorf("nlu: %w", err)
+		if parser, err = newParser(bot); err != nil {
+			return nil, err
 		}
 	}
 	fallback := opts.Fallback
@@ -143,6 +137,34 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	}
 	a.disp = newDispatcher(workers, a.handle)
 	return a, nil
+}
+
+// newParser builds the configured NLU for a bot: today the rules NLU over
+// the bot's keywords.
+func newParser(bot *dialogs.Bot) (nlu.Parser, error) {
+	var rs []rules.Rule
+	for name, kws := range bot.Keywords() {
+		if len(kws) > 0 {
+			rs = append(rs, rules.Rule{Intent: name, Keywords: kws})
+		}
+	}
+	p, err := rules.New(rs)
+	if err != nil {
+		return nil, fmt.Errorf("nlu: %w", err)
+	}
+	return p, nil
+}
+
+// defaultParser is newParser for the configured bot.
+func defaultParser(cfg config.Config) (nlu.Parser, error) {
+	bot := dialogs.ExampleBot()
+	if cfg.Bot != "" {
+		var err error
+		if bot, err = dialogs.LoadFile(cfg.Bot); err != nil {
+			return nil, err
+		}
+	}
+	return newParser(bot)
 }
 
 func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {

@@ -59,8 +59,8 @@ type Flow struct {
 // Slot is a value a flow needs.
 type Slot struct {
 	Name     string `yaml:"name"`
-	Entity   string `yaml:"entity"`  // fill only from a pseudonym of this type, e.g. EMAIL_ADDRESS
-	Pattern  string `yaml:"pattern"` // fill from this regexp (first group if any)
+	Entity   string `yaml:"entity"`  // fill from a pseudonym of this type, e.g. EMAIL_ADDRESS
+	Pattern  string `yaml:"pattern"` // fill from this regexp (first group if any); with Entity, tried when no pseudonym matches
 	Rule     string `yaml:"rule"`    // validator/v10 rule for non-entity values, e.g. "min=3,max=40"
 	Prompt   string `yaml:"prompt"`
 	Reprompt string `yaml:"reprompt"`

@@ -211,15 +211,18 @@ var tokenRE = regexp.MustCompile(`<[A-Z][A-Z0-9_]*_\d+>`)
 // fill extracts a slot value from pseudonymized text. Free-text slots take
 // the whole answer only when the slot was asked for (asked = true).
 func fill(s *Slot, text string, asked bool) (string, bool) {
-	switch {
-	case s.Entity != "":
+	if s.Entity != "" {
 		want := anonymize.TokenLabel(s.Entity)
 		for _, m := range tokenRE.FindAllString(text, -1) {
 			if label, _, ok := anonymize.ParseToken(m); ok && label == want {
 				return m, true
 			}
 		}
-		return "", false
+		if s.re == nil {
+			return "", false
+		}
+	}
+	switch {
 	case s.re != nil:
 		m := s.re.FindStringSubmatch(text)
 		if m == nil {
@@ -237,8 +240,8 @@ func fill(s *Slot, text string, asked bool) (string, bool) {
 }
 
 func valid(s *Slot, v string) bool {
-	if s.Rule == "" || s.Entity != "" {
-		return true // entity slots were validated by their recognizer
+	if s.Rule == "" || tokenRE.MatchString(v) {
+		return true // pseudonyms were validated by their recognizer
 	}
 	return validate.Var(v, s.Rule) == nil
 }

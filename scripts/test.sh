@@ -329,6 +329,8 @@ gated_eval() {
 	"$bin/veil" eval pii "$data/pii/presidio_synth_dataset_v2.json" \
 		--min-f1 EMAIL_ADDRESS=0.98,CREDIT_CARD=0.98,IBAN_CODE=0.98,IP_ADDRESS=0.98,US_SSN=0.98 \
 		--min-f2 ALL=0.60
+	note "eval conversations qa/conversations.yaml"
+	"$bin/veil" eval conversations qa/conversations.yaml
 	rm -rf "$bin"
 }
 section "gated eval"

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/veilhq/veil/anonymize"
+	"github.com/veilhq/veil/app"
 	"github.com/veilhq/veil/eval"
 	"github.com/veilhq/veil/nlu"
 )
@@ -21,6 +22,9 @@ func cmdEval(ctx context.Context, args []string, io stdio) int {
 			return func(text string) []anonymize.Span { return a.Analyze(text, opts...) }, nil
 		},
 		NewTrainer: newTrainer,
+		NewConversationRunner: func(_ context.Context, cfgPath string) (eval.ConversationRunner, error) {
+			return app.NewQARunner(cfgPath)
+		},
 	})
 }
 
