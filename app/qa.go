@@ -150,7 +150,9 @@ func consentState(hist []store.ConsentEvent) string {
 	return conversations.ConsentNotice
 }
 
-func (s *qaSession) Observed(context.Context) (map[string][]string, error) { return s.rec.snapshot(), nil }
+func (s *qaSession) Observed(context.Context) (map[string][]string, error) {
+	return s.rec.snapshot(), nil
+}
 
 func (s *qaSession) Close(ctx context.Context) error {
 	err := s.app.Close(ctx)
