@@ -16,25 +16,25 @@ var dataFS embed.FS
 
 // Word flags in the gazetteer.
 const (
-	gFirst      uint32 = 1 << iota // a given name
-	gLast                          // a surname
-	gCommon                        // a common English word (top ~22k, dictionary)
-	gVeryCommon                    // one of the ~3,000 commonest English words
-	gStop                          // a function word (English or Spanish)
-	gCountry                       // a country name (single-word, or the first word of one)
-	gCity                          // a city (single-word, or the first word of one)
-	gRegion                        // a state or region
-	gStreet                        // a street type (street, avenue, calle…)
-	gPlace                         // a one-word place name
-	gPlaceStart                    // the first word of a multi-word place name
-	gStreetPrefix                  // a street type written first (calle, rue, via)
-	gUnit                          // apt, suite, piso…
-	gTitle                         // mr, dr, sra…
-	gPersonCue                     // the last word of a person cue
-	gMonth                         // a month name
-	gWeekday                       // a weekday name
-	gZipCue                        // zip, postcode…
-	gField                         // name, nombre… (a field label)
+	gFirst        uint32 = 1 << iota // a given name
+	gLast                            // a surname
+	gCommon                          // a common English word (top ~22k, dictionary)
+	gVeryCommon                      // one of the ~3,000 commonest English words
+	gStop                            // a function word (English or Spanish)
+	gCountry                         // a country name (single-word, or the first word of one)
+	gCity                            // a city (single-word, or the first word of one)
+	gRegion                          // a state or region
+	gStreet                          // a street type (street, avenue, calle…)
+	gPlace                           // a one-word place name
+	gPlaceStart                      // the first word of a multi-word place name
+	gStreetPrefix                    // a street type written first (calle, rue, via)
+	gUnit                            // apt, suite, piso…
+	gTitle                           // mr, dr, sra…
+	gPersonCue                       // the last word of a person cue
+	gMonth                           // a month name
+	gWeekday                         // a weekday name
+	gZipCue                          // zip, postcode…
+	gField                           // name, nombre… (a field label)
 )
 
 type gazetteer struct {

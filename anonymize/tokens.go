@@ -19,10 +19,10 @@ const (
 type token struct {
 	start, end int
 	kind       tokKind
-	cap        bool // word starts with an upper-case letter
-	allCap     bool // word is all upper case (and has 2+ letters)
-	nl         bool // a newline lies between the previous token and this one
-	gap        bool // whitespace lies between the previous token and this one
+	cap        bool   // word starts with an upper-case letter
+	allCap     bool   // word is all upper case (and has 2+ letters)
+	nl         bool   // a newline lies between the previous token and this one
+	gap        bool   // whitespace lies between the previous token and this one
 	low        string // the word lower-cased (words only)
 	flags      uint32 // gazetteer flags of the word
 }
