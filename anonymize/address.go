@@ -76,8 +76,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 		if toks[k].cap || nameParticles[d.lower(toks[k])] {
 			return true
 		}
-		f := g.flags(d.lower(toks[k]))
-		return f&gStop == 0 || nameParticles[d.lower(toks[k])]
+		return toks[k].flags&gStop == 0 || nameParticles[d.lower(toks[k])]
 	}
 	// numAt: a building number (digits, optionally with a letter: 12B, 12-14).
 	numAt := func(k int) (int, int, bool) {
@@ -102,9 +101,9 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			continue
 		}
 		w := d.lower(t)
-		f := g.flags(w)
+		f := t.flags
 		// Units: "Apt. 117", "Suite 464", "P.O. Box 149", "PSC 3294, Box 9168".
-		if unitWords[w] {
+		if f&gUnit != 0 {
 			j := i + 1
 			if j < len(toks) && (d.str(toks[j]) == "." || d.str(toks[j]) == "#") && !toks[j].gap {
 				j++
@@ -172,7 +171,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 		// Street type first: "Calle Mayor 5", "rue de Tanger", "ul. Słowicza 10".
-		if streetPrefixTypes[w] && (t.cap || w == "ul" || w == "c" || w == "al" || w == "trg") {
+		if f&gStreetPrefix != 0 && (t.cap || w == "ul" || w == "c" || w == "al" || w == "trg") {
 			j := i + 1
 			if j < len(toks) && (d.str(toks[j]) == "." || d.str(toks[j]) == "/") && !toks[j].gap {
 				j++
@@ -211,7 +210,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			continue
 		}
 		// Compound street names: "Nybyvägen 65", "Augsburger Strasse 36".
-		if isStreetSuffixWord(w) && t.cap {
+		if t.cap && isStreetSuffixWord(w) {
 			s := t.start
 			if i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && toks[i].gap && !toks[i].nl {
 				s = toks[i-1].start
@@ -250,7 +249,7 @@ func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
 			score := 0.0
 			// "ZIP: 12345", "código postal 28013"
 			for k := i - 1; k >= 0 && k >= i-3; k-- {
-				if toks[k].kind == tokWord && zipCues[d.lower(toks[k])] {
+				if toks[k].kind == tokWord && toks[k].flags&gZipCue != 0 {
 					score = 0.85
 				}
 			}
@@ -260,7 +259,7 @@ func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
 			}
 			// "Spain 61709", "Greenland 2390" at a line end.
 			if score == 0 && i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && (i+1 >= len(toks) || toks[i+1].nl || d.str(toks[i+1]) == "," || d.str(toks[i+1]) == "." && (i+2 >= len(toks) || toks[i+2].nl)) {
-				if p := g.places[d.lower(toks[i-1])]; p&gCountry != 0 {
+				if toks[i-1].flags&gPlace != 0 && g.places[d.lower(toks[i-1])]&gCountry != 0 {
 					score = 0.6
 				}
 			}

@@ -95,6 +95,9 @@ func (DateTimeRecognizer) recognizeDoc(d *doc) []Span {
 				}
 			}
 		case tokWord:
+			if t.flags&(gMonth|gWeekday) == 0 {
+				continue
+			}
 			w := d.lower(t)
 			if m, ok := months[w]; ok && m > 0 {
 				if e, k, ok := monthFirst(d, toks, i, ambiguousMonths[w]); ok {

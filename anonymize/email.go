@@ -21,7 +21,7 @@ func isDomainByte(c byte) bool { return isAlnum(c) || c == '-' || c == '.' }
 // Recognize implements Recognizer.
 func (EmailRecognizer) Recognize(text string) []Span {
 	var out []Span
-	from := 0
+	from, lastEnd := 0, 0
 	for {
 		k := strings.IndexByte(text[from:], '@')
 		if k < 0 {
@@ -30,13 +30,13 @@ func (EmailRecognizer) Recognize(text string) []Span {
 		at := from + k
 		from = at + 1
 		s := at
-		for s > 0 && isLocalByte(text[s-1]) {
+		for s > lastEnd && isLocalByte(text[s-1]) {
 			s--
 		}
 		for s < at && (text[s] == '.' || text[s] == '\'' || text[s] == '-') {
 			s++
 		}
-		if s == at || at-s > 64 || letterBefore(text, s) {
+		if s == at || at-s > 64 || s > lastEnd && letterBefore(text, s) {
 			continue
 		}
 		e := at + 1
@@ -49,14 +49,14 @@ func (EmailRecognizer) Recognize(text string) []Span {
 		if !validDomain(text[at+1 : e]) {
 			continue
 		}
-		if letterAt(text, e) || e < len(text) && text[e] == '@' {
+		if letterAt(text, e) {
 			continue
 		}
 		if strings.Contains(text[s:at], "..") {
 			continue
 		}
 		out = append(out, Span{Start: s, End: e, Type: EntityEmail, Score: 1, Recognizer: "email", Validated: true})
-		from = e
+		from, lastEnd = e, e
 	}
 }
 

@@ -16,26 +16,36 @@ var dataFS embed.FS
 
 // Word flags in the gazetteer.
 const (
-	gFirst      uint16 = 1 << iota // a given name
-	gLast                          // a surname
-	gCommon                        // a common English word (top ~22k, dictionary)
-	gVeryCommon                    // one of the ~3,000 commonest English words
-	gStop                          // a function word (English or Spanish)
-	gCountry                       // a country name (single-word, or the first word of one)
-	gCity                          // a city (single-word, or the first word of one)
-	gRegion                        // a state or region
-	gStreet                        // a street type (street, avenue, calle…)
+	gFirst        uint32 = 1 << iota // a given name
+	gLast                            // a surname
+	gCommon                          // a common English word (top ~22k, dictionary)
+	gVeryCommon                      // one of the ~3,000 commonest English words
+	gStop                            // a function word (English or Spanish)
+	gCountry                         // a country name (single-word, or the first word of one)
+	gCity                            // a city (single-word, or the first word of one)
+	gRegion                          // a state or region
+	gStreet                          // a street type (street, avenue, calle…)
+	gPlace                           // a one-word place name
+	gPlaceStart                      // the first word of a multi-word place name
+	gStreetPrefix                    // a street type written first (calle, rue, via)
+	gUnit                            // apt, suite, piso…
+	gTitle                           // mr, dr, sra…
+	gPersonCue                       // the last word of a person cue
+	gMonth                           // a month name
+	gWeekday                         // a weekday name
+	gZipCue                          // zip, postcode…
+	gField                           // name, nombre… (a field label)
 )
 
 type gazetteer struct {
-	words map[string]uint16
+	words map[string]uint32
 	// places maps a lower-cased multi-word place name to its flag.
-	places   map[string]uint16
+	places   map[string]uint32
 	maxWords int // the most words in a place name
 }
 
 var loadGazetteer = sync.OnceValue(func() *gazetteer {
-	g := &gazetteer{words: make(map[string]uint16, 80000), places: make(map[string]uint16, 40000)}
+	g := &gazetteer{words: make(map[string]uint32, 80000), places: make(map[string]uint32, 40000)}
 	g.addFile("data/names/first.txt", gFirst, -1)
 	g.addFile("data/names/last.txt", gLast, -1)
 	g.addFile("data/words/common_en.txt", gCommon, -1)
@@ -62,6 +72,23 @@ var loadGazetteer = sync.OnceValue(func() *gazetteer {
 	for _, w := range streetTypes {
 		g.words[w] |= gStreet
 	}
+	for _, set := range []struct {
+		words map[string]bool
+		flag  uint32
+	}{
+		{streetPrefixTypes, gStreetPrefix}, {unitWords, gUnit}, {personTitles, gTitle}, {weekdays, gWeekday},
+		{zipCues, gZipCue}, {personFields, gField},
+	} {
+		for w := range set.words {
+			g.words[w] |= set.flag
+		}
+	}
+	for w := range months {
+		g.words[w] |= gMonth
+	}
+	for w := range personCuesByLast {
+		g.words[w] |= gPersonCue
+	}
 	return g
 })
 
@@ -84,7 +111,7 @@ func (g *gazetteer) lines(name string, limit int, f func(string)) {
 	}
 }
 
-func (g *gazetteer) addFile(name string, flag uint16, limit int) {
+func (g *gazetteer) addFile(name string, flag uint32, limit int) {
 	g.lines(name, limit, func(s string) {
 		s = strings.ToLower(s)
 		g.words[s] |= flag
@@ -94,7 +121,7 @@ func (g *gazetteer) addFile(name string, flag uint16, limit int) {
 	})
 }
 
-func (g *gazetteer) addPlaces(name string, flag uint16) {
+func (g *gazetteer) addPlaces(name string, flag uint32) {
 	g.lines(name, -1, func(s string) {
 		key := strings.Join(lowerWords(s), " ")
 		if key == "" {
@@ -104,13 +131,18 @@ func (g *gazetteer) addPlaces(name string, flag uint16) {
 		g.maxWords = max(g.maxWords, n)
 		for _, k := range []string{key, foldAccents(key)} {
 			g.places[k] |= flag
+			if n == 1 {
+				g.words[k] |= gPlace
+			} else {
+				g.words[k[:strings.IndexByte(k, ' ')]] |= gPlaceStart
+			}
 		}
 	})
 }
 
 // flags returns the flags of a lower-cased word (accents folded as a
 // fallback).
-func (g *gazetteer) flags(w string) uint16 {
+func (g *gazetteer) flags(w string) uint32 {
 	if f, ok := g.words[w]; ok {
 		return f
 	}

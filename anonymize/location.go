@@ -33,11 +33,11 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 	var key []byte
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if t.kind != tokWord || !t.cap && !shout {
+		if t.kind != tokWord || !t.cap && !shout || t.flags&(gPlace|gPlaceStart) == 0 {
 			continue
 		}
 		// Longest match over up to maxWords words.
-		bestEnd, bestK, bestFlag := 0, 0, uint16(0)
+		bestEnd, bestK, bestFlag := 0, 0, uint32(0)
 		key = key[:0]
 		words := 0
 		for k := i; k < len(toks) && words < g.maxWords; k++ {
@@ -65,8 +65,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 		if bestFlag == 0 {
 			continue
 		}
-		first := d.lower(t)
-		wf := g.flags(first)
+		wf := t.flags
 		multi := bestK > i
 		cue := i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])]
 		initial := sentenceStart(d, toks, i)

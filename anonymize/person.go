@@ -73,11 +73,10 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 		if t.kind != tokWord {
 			continue
 		}
-		w := d.lower(t)
-		f := g.flags(w)
+		f := t.flags
 		c := nameClass{
 			first: f&gFirst != 0, last: f&gLast != 0, common: f&gCommon != 0, veryCommon: f&gVeryCommon != 0, stop: f&gStop != 0,
-			place: g.places[w] != 0,
+			place: f&gPlace != 0,
 			cap:   t.cap && !capsText, allCap: t.allCap && !capsText, lower: !t.cap,
 		}
 		if c.allCap {
@@ -207,11 +206,11 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			k++
 		}
 		// A known place is not a name unless a cue says so: "Rio de Janeiro".
-		if !strong && g.places[strings.Join(lowerWords(d.text[toks[start].start:end]), " ")] != 0 {
+		if !strong && toks[start].flags&(gPlace|gPlaceStart) != 0 && g.places[strings.Join(lowerWords(d.text[toks[start].start:end]), " ")] != 0 {
 			continue
 		}
 		// A name right before a street type is a street: "Gordon Terrace".
-		if k < len(toks) && toks[k].kind == tokWord && toks[k].gap && g.flags(d.lower(toks[k]))&gStreet != 0 && cls[k].cap {
+		if k < len(toks) && toks[k].kind == tokWord && toks[k].gap && toks[k].flags&gStreet != 0 && cls[k].cap {
 			continue
 		}
 		if words >= 2 {
@@ -284,20 +283,29 @@ func personCueAt(d *doc, toks []token, i int) (int, bool) {
 		}
 		return 0, false
 	}
-	if j < 0 || toks[j].kind != tokWord {
+	if j < 0 || toks[j].kind != tokWord || toks[j].flags&(gTitle|gPersonCue) == 0 {
 		return 0, false
 	}
 	w := d.lower(toks[j])
 	if personTitles[w] {
 		return i, false
 	}
-	for _, cue := range personCues {
+	for _, cue := range personCuesByLast[w] {
 		if matchWordsBefore(d, toks, i, cue) {
 			return i, len(cue) == 1 && personWeakCues[cue[0]]
 		}
 	}
 	return 0, false
 }
+
+// personCuesByLast indexes personCues by their last word.
+var personCuesByLast = func() map[string][][]string {
+	m := make(map[string][][]string)
+	for _, c := range personCues {
+		m[c[len(c)-1]] = append(m[c[len(c)-1]], c)
+	}
+	return m
+}()
 
 // matchWordsBefore reports whether the words ending right before toks[i]
 // are seq (lower case). An apostrophe inside a word is part of it.

@@ -19,10 +19,12 @@ const (
 type token struct {
 	start, end int
 	kind       tokKind
-	cap        bool // word starts with an upper-case letter
-	allCap     bool // word is all upper case (and has 2+ letters)
-	nl         bool // a newline lies between the previous token and this one
-	gap        bool // whitespace lies between the previous token and this one
+	cap        bool   // word starts with an upper-case letter
+	allCap     bool   // word is all upper case (and has 2+ letters)
+	nl         bool   // a newline lies between the previous token and this one
+	gap        bool   // whitespace lies between the previous token and this one
+	low        string // the word lower-cased (words only)
+	flags      uint32 // gazetteer flags of the word
 }
 
 // doc is a text being analysed, with its tokens computed once for every
@@ -46,7 +48,12 @@ func (d *doc) tokens() []token {
 func (d *doc) str(t token) string { return d.text[t.start:t.end] }
 
 // lower returns a token's text lower-cased.
-func (d *doc) lower(t token) string { return asciiOrLower(d.text[t.start:t.end]) }
+func (d *doc) lower(t token) string {
+	if t.kind == tokWord {
+		return t.low
+	}
+	return d.text[t.start:t.end]
+}
 
 func asciiOrLower(s string) string {
 	for i := 0; i < len(s); i++ {
@@ -65,6 +72,7 @@ type docRecognizer interface {
 }
 
 func tokenize(text string) []token {
+	g := loadGazetteer()
 	toks := make([]token, 0, len(text)/4+1)
 	gap, nl := false, false
 	i := 0
@@ -139,6 +147,8 @@ func tokenize(text string) []token {
 		}
 		t.end = j
 		t.allCap = letters >= 2 && upper == letters
+		t.low = asciiOrLower(text[i:j])
+		t.flags = g.flags(t.low)
 		toks = append(toks, t)
 		i = j
 	}

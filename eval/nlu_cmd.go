@@ -164,6 +164,10 @@ func runNLU(ctx context.Context, args []string, env Env) (int, error) {
 	checks = append(checks, gate.Min(intentGates, "f1", rep.IntentF1)...)
 	var deltas []gate.Delta
 	if base != nil {
+		if base.Records != rep.Records || strings.Join(base.Config.Files, ",") != strings.Join(rep.Config.Files, ",") {
+			fmt.Fprintf(env.Stderr, "note: the baseline scored %d queries of %s; this run %d of %s\n",
+				base.Records, strings.Join(base.Config.Files, ", "), rep.Records, strings.Join(rep.Config.Files, ", "))
+		}
 		deltas = gate.Compare(base.Metrics(), rep.Metrics(), nil, *tolerance)
 		gate.WriteDeltas(env.Stderr, deltas)
 	}

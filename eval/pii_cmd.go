@@ -202,6 +202,10 @@ func runPII(ctx context.Context, args []string, env Env) (int, error) {
 	}
 	var deltas []gate.Delta
 	if base != nil {
+		if base.Records != rep.Records || strings.Join(base.Config.Files, ",") != strings.Join(rep.Config.Files, ",") {
+			fmt.Fprintf(env.Stderr, "note: the baseline scored %d records of %s; this run %d of %s\n",
+				base.Records, strings.Join(base.Config.Files, ", "), rep.Records, strings.Join(rep.Config.Files, ", "))
+		}
 		deltas = gate.Compare(base.Metrics(), rep.Metrics(), pii.LowerIsBetter, *tolerance)
 		gate.WriteDeltas(env.Stderr, deltas)
 	}

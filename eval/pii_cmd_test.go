@@ -165,6 +165,14 @@ func TestPIIBaseline(t *testing.T) {
 	if code := Main(context.Background(), []string{"pii", "--label-map", "none", "--baseline", base, data}, env); code != ExitOK {
 		t.Errorf("same run against its baseline: exit %d\n%s", code, errb)
 	}
+	if strings.Contains(errb.String(), "note:") {
+		t.Errorf("same data should not warn:\n%s", errb)
+	}
+	env, _, errb = detectorEnv(perfect)
+	Main(context.Background(), []string{"pii", "--label-map", "none", "--limit", "1", "--baseline", base, data}, env)
+	if !strings.Contains(errb.String(), "note: the baseline scored 3 records") {
+		t.Errorf("different data should warn:\n%s", errb)
+	}
 }
 
 func TestPIIDataErrors(t *testing.T) {
