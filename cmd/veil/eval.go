@@ -1,13 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/veilhq/veil/anonymize"
 	"github.com/veilhq/veil/app"
 	"github.com/veilhq/veil/eval"
 	"github.com/veilhq/veil/nlu"
+	"github.com/veilhq/veil/nlu/classifier"
 )
 
 func cmdEval(ctx context.Context, args []string, io stdio) int {
@@ -28,6 +35,23 @@ func cmdEval(ctx context.Context, args []string, io stdio) int {
 	})
 }
 
-var newTrainer = func(cfgPath string) (nlu.Trainer, error) {
-	return nil, errors.New("no trainable NLU in this build yet")
+// newTrainer builds the local classifier, with its defaults or the
+// `classifier:` settings of a YAML file.
+func newTrainer(cfgPath string) (nlu.Trainer, error) {
+	cfg := classifier.DefaultConfig()
+	if cfgPath != "" {
+		data, err := os.ReadFile(cfgPath)
+		if err != nil {
+			return nil, err
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: %w", cfgPath, err)
+		}
+		if err := cfg.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: %w", cfgPath, err)
+		}
+	}
+	return classifier.New(cfg), nil
 }
