@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -16,6 +17,18 @@ type AnalyzerConfig struct {
 	// Region is the default phone region (ISO 3166-1 alpha-2, e.g. "ES")
 	// when a call sets none.
 	Region string `yaml:"region" json:"region"`
+	// Disabled names built-in or given recognizers to leave out.
+	Disabled []string `yaml:"disabled" json:"disabled,omitempty"`
+	// AllowList values are never reported (whole span, case-insensitive):
+	// the business's own support e-mail or phone, a product called "Paris".
+	AllowList []string `yaml:"allow_list" json:"allow_list,omitempty"`
+	// DenyList maps an entity type to values always reported as that type.
+	DenyList map[string][]string `yaml:"deny_list" json:"deny_list,omitempty"`
+	// Patterns are custom regex recognizers.
+	Patterns []PatternConfig `yaml:"patterns" json:"patterns,omitempty"`
+	// Context adds context words: language ("" for all) → entity type →
+	// words. A context word near an unvalidated span raises its score.
+	Context map[string]map[string][]string `yaml:"context" json:"context,omitempty"`
 }
 
 // DefaultAnalyzerConfig is the configuration DefaultAnalyzer uses.
@@ -63,8 +76,10 @@ type OptionsRecognizer interface {
 // Analyzer runs recognizers over a text and resolves their overlaps.
 // It is safe for concurrent use.
 type Analyzer struct {
-	cfg  AnalyzerConfig
-	recs []Recognizer
+	cfg     AnalyzerConfig
+	recs    []Recognizer
+	allow   map[string]bool
+	context map[string]map[string]map[string]bool // lang → type → words
 }
 
 // ErrNoRecognizers is returned by NewAnalyzer when it is given none; pass
@@ -74,6 +89,29 @@ var ErrNoRecognizers = errors.New("anonymize: no recognizers")
 // NewAnalyzer returns an analyzer running recs. Recognizer names must be
 // unique and non-empty.
 func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
+	for _, pc := range cfg.Patterns {
+		p, err := NewPatternRecognizer(pc)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, p)
+	}
+	denyTypes := make([]string, 0, len(cfg.DenyList))
+	for typ := range cfg.DenyList {
+		denyTypes = append(denyTypes, typ)
+	}
+	slices.Sort(denyTypes)
+	for _, typ := range denyTypes {
+		d, err := NewDenyListRecognizer("deny_list_"+strings.ToLower(typ), typ, cfg.DenyList[typ])
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, d)
+	}
+	if len(cfg.Disabled) > 0 {
+		off := wordSet(cfg.Disabled...)
+		recs = slices.DeleteFunc(slices.Clone(recs), func(r Recognizer) bool { return r != nil && off[strings.ToLower(r.Name())] })
+	}
 	if len(recs) == 0 {
 		return nil, ErrNoRecognizers
 	}
@@ -99,7 +137,14 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 	}
 	cfg.Language = asciiLower(cfg.Language)
 	cfg.Region = asciiUpper(cfg.Region)
-	return &Analyzer{cfg: cfg, recs: slices.Clone(recs)}, nil
+	a := &Analyzer{cfg: cfg, recs: slices.Clone(recs), context: buildContext(cfg.Context)}
+	if len(cfg.AllowList) > 0 {
+		a.allow = make(map[string]bool, len(cfg.AllowList))
+		for _, v := range cfg.AllowList {
+			a.allow[strings.ToLower(strings.TrimSpace(v))] = true
+		}
+	}
+	return a, nil
 }
 
 // DefaultAnalyzer returns an analyzer with every built-in recognizer on and
@@ -142,7 +187,14 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 			got = r.Recognize(text)
 		}
 		for _, s := range got {
-			if s.Score < a.cfg.Threshold || !validSpan(text, s) {
+			if !validSpan(text, s) {
+				continue
+			}
+			a.contextBoost(text, o.Language, &s)
+			if s.Score < a.cfg.Threshold {
+				continue
+			}
+			if a.allow != nil && a.allow[strings.ToLower(text[s.Start:s.End])] {
 				continue
 			}
 			if s.Recognizer == "" {
