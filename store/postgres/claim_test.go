@@ -166,3 +166,52 @@ func TestWithLeaderLock(t *testing.T) {
 		t.Errorf("after release = %v, %v; want ran with fn's error", ran, err)
 	}
 }
+
+// Without Options.Now leases run on the database's clock.
+func TestLeasesOnDatabaseClock(t *testing.T) {
+	t.Parallel()
+	s := openMigrated(t, Options{})
+	ctx := t.Context()
+	if _, err := s.Accept(ctx, store.InboxItem{ID: "a1", Subject: "subj-a", Received: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	c, ok, err := s.ClaimInbox(ctx, "w1", time.Hour)
+	if err != nil || !ok || c.Item.ID != "a1" {
+		t.Fatalf("ClaimInbox = %+v, %v, %v; want a1", c, ok, err)
+	}
+	if _, ok, err := s.ClaimInbox(ctx, "w2", time.Hour); err != nil || ok {
+		t.Errorf("second ClaimInbox = %v, %v; want nothing while w1 holds the lease", ok, err)
+	}
+	var until, dbNow time.Time
+	if err := s.pool.QueryRow(ctx, `SELECT claimed_until, now() FROM inbox WHERE id = 'a1'`).Scan(&until, &dbNow); err != nil {
+		t.Fatal(err)
+	}
+	if d := until.Sub(dbNow); d < 59*time.Minute || d > time.Hour {
+		t.Errorf("lease ends %v after the database's now, want about 1h", d)
+	}
+	// A zero lease is already over: the item is claimable again.
+	if ok, err := s.ExtendClaim(ctx, "a1", "w1", 0); err != nil || !ok {
+		t.Fatalf("ExtendClaim = %v, %v", ok, err)
+	}
+	if c, ok, err := s.ClaimInbox(ctx, "w2", time.Hour); err != nil || !ok || c.Attempts != 1 {
+		t.Errorf("ClaimInbox after the lease = %+v, %v, %v; want a1 on its second attempt", c, ok, err)
+	}
+
+	id, err := s.EnqueueOutbox(ctx, "subj-a", []byte("r"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := s.ClaimOutbox(ctx, 10, time.Hour)
+	if err != nil || len(items) != 1 || items[0].ID != id || items[0].Created.IsZero() {
+		t.Fatalf("ClaimOutbox = %+v, %v; want %d with a creation time", items, err, id)
+	}
+	if again, err := s.ClaimOutbox(ctx, 10, time.Hour); err != nil || len(again) != 0 {
+		t.Errorf("ClaimOutbox during the lease = %+v, %v; want nothing", again, err)
+	}
+	if err := s.MarkFailed(ctx, id, 0); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := s.ClaimOutbox(ctx, 10, time.Hour); err != nil || len(again) != 1 || again[0].Attempts != 1 {
+		t.Errorf("ClaimOutbox after MarkFailed(0) = %+v, %v; want the reply on its second attempt", again, err)
+	}
+}

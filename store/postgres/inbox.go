@@ -86,15 +86,15 @@ type Claim struct {
 func (s *Store) ClaimInbox(ctx context.Context, worker string, lease time.Duration) (c Claim, ok bool, err error) {
 	ctx, cancel := s.timeout(ctx)
 	defer cancel()
-	now := s.opts.Now()
-	err = s.pool.QueryRow(ctx, `UPDATE inbox i SET claimed_by = $1, claimed_until = $2, attempts = i.attempts + 1
+	err = s.pool.QueryRow(ctx, `UPDATE inbox i SET claimed_by = $1,
+			claimed_until = coalesce($3::timestamptz, now()) + $2::interval, attempts = i.attempts + 1
 		FROM (SELECT h.seq FROM inbox h
-			WHERE (h.claimed_until IS NULL OR h.claimed_until < $3)
+			WHERE (h.claimed_until IS NULL OR h.claimed_until < coalesce($3::timestamptz, now()))
 			AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.subject = h.subject AND e.seq < h.seq)
 			ORDER BY h.seq LIMIT 1 FOR UPDATE SKIP LOCKED) c
 		WHERE i.seq = c.seq
 		RETURNING i.id, i.subject, i.received, i.payload, i.attempts - 1`,
-		worker, now.Add(lease), now).Scan(&c.Item.ID, &c.Item.Subject, &c.Item.Received, &c.Item.Payload, &c.Attempts)
+		worker, lease, s.now()).Scan(&c.Item.ID, &c.Item.Subject, &c.Item.Received, &c.Item.Payload, &c.Attempts)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Claim{}, false, nil
 	}
@@ -109,8 +109,8 @@ func (s *Store) ClaimInbox(ctx context.Context, worker string, lease time.Durati
 // It returns false when the lease was lost (expired and claimed by another
 // worker, or the item completed or erased): the worker must then drop the turn.
 func (s *Store) ExtendClaim(ctx context.Context, id, worker string, lease time.Duration) (bool, error) {
-	tag, err := s.exec(ctx, `UPDATE inbox SET claimed_until = $3 WHERE id = $1 AND claimed_by = $2`,
-		id, worker, s.opts.Now().Add(lease))
+	tag, err := s.exec(ctx, `UPDATE inbox SET claimed_until = coalesce($3::timestamptz, now()) + $4::interval
+		WHERE id = $1 AND claimed_by = $2`, id, worker, s.now(), lease)
 	if err != nil {
 		return false, fmt.Errorf("postgres: extend claim: %w", err)
 	}

@@ -14,9 +14,9 @@ func (s *Store) PutKey(ctx context.Context, subject string, wrapped []byte) ([]b
 	ctx, cancel := s.timeout(ctx)
 	defer cancel()
 	var got []byte
-	err := s.pool.QueryRow(ctx, `INSERT INTO subject_keys (subject, wrapped, created) VALUES ($1, $2, $3)
+	err := s.pool.QueryRow(ctx, `INSERT INTO subject_keys (subject, wrapped, created) VALUES ($1, $2, coalesce($3::timestamptz, now()))
 		ON CONFLICT (subject) DO UPDATE SET wrapped = subject_keys.wrapped
-		RETURNING wrapped`, subject, wrapped, s.opts.Now()).Scan(&got)
+		RETURNING wrapped`, subject, wrapped, s.now()).Scan(&got)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: put key: %w", err)
 	}

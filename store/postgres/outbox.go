@@ -24,16 +24,16 @@ type OutboxItem struct {
 func (s *Store) EnqueueOutbox(ctx context.Context, subject string, payload []byte) (int64, error) {
 	ctx, cancel := s.timeout(ctx)
 	defer cancel()
-	return enqueueOutbox(ctx, s.pool, subject, payload, s.opts.Now())
+	return enqueueOutbox(ctx, s.pool, subject, payload, s.now())
 }
 
 type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-func enqueueOutbox(ctx context.Context, q querier, subject string, payload []byte, now time.Time) (int64, error) {
+func enqueueOutbox(ctx context.Context, q querier, subject string, payload []byte, now *time.Time) (int64, error) {
 	var id int64
-	err := q.QueryRow(ctx, `INSERT INTO outbox (subject, payload, created) VALUES ($1, $2, $3) RETURNING id`,
+	err := q.QueryRow(ctx, `INSERT INTO outbox (subject, payload, created) VALUES ($1, $2, coalesce($3::timestamptz, now())) RETURNING id`,
 		subject, nonNil(payload), now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("postgres: enqueue outbox: %w", err)
@@ -50,7 +50,7 @@ func (s *Store) CompleteWithReply(ctx context.Context, id, subject string, paylo
 			return err
 		}
 		var err error
-		out, err = enqueueOutbox(ctx, tx, subject, payload, s.opts.Now())
+		out, err = enqueueOutbox(ctx, tx, subject, payload, s.now())
 		return err
 	})
 	if err != nil {
@@ -66,13 +66,13 @@ func (s *Store) CompleteWithReply(ctx context.Context, id, subject string, paylo
 func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxItem, error) {
 	ctx, cancel := s.timeout(ctx)
 	defer cancel()
-	now := s.opts.Now()
-	rows, err := s.pool.Query(ctx, `UPDATE outbox o SET claimed_until = $1, attempts = o.attempts + 1
+	rows, err := s.pool.Query(ctx, `UPDATE outbox o SET claimed_until = coalesce($1::timestamptz, now()) + $2::interval,
+			attempts = o.attempts + 1
 		FROM (SELECT id FROM outbox
-			WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2)
+			WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < coalesce($1::timestamptz, now()))
 			ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) c
 		WHERE o.id = c.id
-		RETURNING o.id, o.subject, o.payload, o.created, o.attempts - 1`, now.Add(lease), now, limit)
+		RETURNING o.id, o.subject, o.payload, o.created, o.attempts - 1`, s.now(), lease, limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim outbox: %w", err)
 	}
@@ -96,8 +96,8 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 
 // MarkSent records that WhatsApp accepted the reply and drops its payload.
 func (s *Store) MarkSent(ctx context.Context, id int64) error {
-	if _, err := s.exec(ctx, `UPDATE outbox SET sent_at = $2, payload = '\x', claimed_until = NULL WHERE id = $1`,
-		id, s.opts.Now()); err != nil {
+	if _, err := s.exec(ctx, `UPDATE outbox SET sent_at = coalesce($2::timestamptz, now()), payload = '\x', claimed_until = NULL WHERE id = $1`,
+		id, s.now()); err != nil {
 		return fmt.Errorf("postgres: mark sent: %w", err)
 	}
 	return nil
@@ -105,8 +105,8 @@ func (s *Store) MarkSent(ctx context.Context, id int64) error {
 
 // MarkFailed releases the claim so the reply is retried after retryAfter.
 func (s *Store) MarkFailed(ctx context.Context, id int64, retryAfter time.Duration) error {
-	if _, err := s.exec(ctx, `UPDATE outbox SET claimed_until = $2 WHERE id = $1 AND sent_at IS NULL`,
-		id, s.opts.Now().Add(retryAfter)); err != nil {
+	if _, err := s.exec(ctx, `UPDATE outbox SET claimed_until = coalesce($2::timestamptz, now()) + $3::interval WHERE id = $1 AND sent_at IS NULL`,
+		id, s.now(), retryAfter); err != nil {
 		return fmt.Errorf("postgres: mark failed: %w", err)
 	}
 	return nil

@@ -48,7 +48,9 @@ type Options struct {
 	// PurgeBatch is how many rows one DELETE of Purge removes (default 1000);
 	// Purge repeats until nothing is due, keeping each transaction short.
 	PurgeBatch int
-	// Now is the clock for times the store assigns (default time.Now).
+	// Now is the clock for times the store assigns: lease expiries, outbox
+	// and key creation times. Default (nil): the database server's clock,
+	// so replicas with skewed clocks still agree on leases. Tests set it.
 	Now func() time.Time
 }
 
@@ -73,9 +75,6 @@ func (o *Options) setDefaults() {
 	}
 	if o.PurgeBatch <= 0 {
 		o.PurgeBatch = 1000
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 }
 
@@ -154,6 +153,16 @@ func (s *Store) exec(ctx context.Context, sql string, args ...any) (pgconn.Comma
 	ctx, cancel := s.timeout(ctx)
 	defer cancel()
 	return s.pool.Exec(ctx, sql, args...)
+}
+
+// now is the injected clock's time, or nil so that SQL written as
+// coalesce($n::timestamptz, now()) uses the server's clock.
+func (s *Store) now() *time.Time {
+	if s.opts.Now == nil {
+		return nil
+	}
+	t := s.opts.Now()
+	return &t
 }
 
 // utc normalizes a time read from the database.
