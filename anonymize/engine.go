@@ -63,6 +63,9 @@ type Engine struct {
 	sealer   Sealer
 	locks    [64]sync.Mutex
 	seed     maphash.Seed
+	// surrogates is true when an operator writes surrogates, which
+	// Reidentify must look for in replies.
+	surrogates bool
 }
 
 // Result is an anonymized text.
@@ -100,19 +103,22 @@ func NewEngine(cfg EngineConfig, analyzer *Analyzer, vault store.Vault, sealer S
 		ops[t] = oc
 	}
 	cfg.Operators = ops
-	needVault := false
+	needVault, surrogates := false, false
 	for _, oc := range append([]OperatorConfig{cfg.Default}, mapValues(ops)...) {
 		if err := oc.validate(); err != nil {
 			return nil, fmt.Errorf("anonymize: engine: %w", err)
 		}
-		if oc.Operator == OpPseudonymize {
+		if oc.Operator == OpPseudonymize || oc.Operator == OpSurrogate {
 			needVault = true
+		}
+		if oc.Operator == OpSurrogate {
+			surrogates = true
 		}
 	}
 	if needVault && (vault == nil || sealer == nil) {
-		return nil, errors.New("anonymize: engine: pseudonymize needs a vault and a sealer")
+		return nil, errors.New("anonymize: engine: pseudonymize and surrogate need a vault and a sealer")
 	}
-	return &Engine{cfg: cfg, analyzer: analyzer, vault: vault, sealer: sealer, seed: maphash.MakeSeed()}, nil
+	return &Engine{cfg: cfg, analyzer: analyzer, vault: vault, sealer: sealer, seed: maphash.MakeSeed(), surrogates: surrogates}, nil
 }
 
 func mapValues[K comparable, V any](m map[K]V) []V {
@@ -169,8 +175,8 @@ func (e *Engine) Anonymize(ctx context.Context, conv Conversation, text string) 
 		var repl string
 		var err error
 		switch oc.Operator {
-		case OpPseudonymize:
-			repl, err = pe.token(ctx, s.Type, value)
+		case OpPseudonymize, OpSurrogate:
+			repl, err = pe.token(ctx, s.Type, value, oc.Operator == OpSurrogate)
 		default:
 			repl, err = e.apply(ctx, conv, oc, s, value)
 		}
@@ -196,6 +202,8 @@ type pseudonymizer struct {
 	locked  *sync.Mutex
 	counts  map[string]int    // token label → highest number in use
 	byIndex map[string]string // blind index → token, this call
+	used    map[string]bool   // tokens and surrogates in use
+	entries []store.VaultEntry
 }
 
 func (p *pseudonymizer) unlock() {
@@ -205,7 +213,7 @@ func (p *pseudonymizer) unlock() {
 	}
 }
 
-func (p *pseudonymizer) token(ctx context.Context, typ, value string) (string, error) {
+func (p *pseudonymizer) token(ctx context.Context, typ, value string, surrogate bool) (string, error) {
 	e := p.e
 	if p.locked == nil {
 		p.locked = e.lock(p.conv.ID)
@@ -229,26 +237,39 @@ func (p *pseudonymizer) token(ctx context.Context, typ, value string) (string, e
 	case !errors.Is(err, store.ErrNotFound):
 		return "", fmt.Errorf("anonymize: vault lookup: %w", err)
 	}
-	if p.counts == nil {
-		entries, err := e.vault.Entries(ctx, p.conv.ID)
+	if err := p.loadEntries(ctx); err != nil {
+		return "", err
+	}
+	// "John" after "John Smith" (or the reverse) is the same person when
+	// exactly one earlier name matches it word for word.
+	if typ == EntityPerson {
+		tok, err := p.samePerson(ctx, norm)
 		if err != nil {
-			return "", fmt.Errorf("anonymize: vault entries: %w", err)
+			return "", err
 		}
-		p.counts = make(map[string]int)
-		for _, en := range entries {
-			if label, n, ok := ParseToken(en.Token); ok && n > p.counts[label] {
-				p.counts[label] = n
-			}
+		if tok != "" {
+			p.remember(idx, tok)
+			return tok, nil
 		}
 	}
-	label := TokenLabel(typ)
-	p.counts[label]++
-	tok := FormatToken(label, p.counts[label])
+	var tok string
+	if surrogate {
+		for attempt := 0; ; attempt++ {
+			tok = Surrogate(typ, value, idx, attempt)
+			if !p.used[tok] && NormalizeValue(typ, tok, p.conv.Region) != norm || attempt > 20 {
+				break
+			}
+		}
+	} else {
+		label := TokenLabel(typ)
+		p.counts[label]++
+		tok = FormatToken(label, p.counts[label])
+	}
 	sealed, err := e.sealer.Seal(ctx, p.conv.Subject, []byte(value), vaultAAD(p.conv.ID, tok))
 	if err != nil {
 		return "", fmt.Errorf("anonymize: seal: %w", err)
 	}
-	err = e.vault.PutEntry(ctx, store.VaultEntry{
+	ent = store.VaultEntry{
 		Conversation: p.conv.ID,
 		Subject:      p.conv.Subject,
 		Token:        tok,
@@ -256,12 +277,76 @@ func (p *pseudonymizer) token(ctx context.Context, typ, value string) (string, e
 		Index:        idx,
 		Value:        sealed,
 		Expires:      e.cfg.Now().Add(e.cfg.VaultTTL),
-	})
-	if err != nil {
+	}
+	if err := e.vault.PutEntry(ctx, ent); err != nil {
 		return "", fmt.Errorf("anonymize: vault put: %w", err)
 	}
+	p.entries = append(p.entries, ent)
+	p.used[tok] = true
 	p.remember(idx, tok)
 	return tok, nil
+}
+
+// loadEntries reads the conversation's entries once per call.
+func (p *pseudonymizer) loadEntries(ctx context.Context) error {
+	if p.counts != nil {
+		return nil
+	}
+	entries, err := p.e.vault.Entries(ctx, p.conv.ID)
+	if err != nil {
+		return fmt.Errorf("anonymize: vault entries: %w", err)
+	}
+	now := p.e.cfg.Now()
+	p.counts = make(map[string]int)
+	p.used = make(map[string]bool)
+	for _, en := range entries {
+		if label, n, ok := ParseToken(en.Token); ok && n > p.counts[label] {
+			p.counts[label] = n
+		}
+		p.used[en.Token] = true
+		if en.Subject == p.conv.Subject && (en.Expires.IsZero() || en.Expires.After(now)) {
+			p.entries = append(p.entries, en)
+		}
+	}
+	return nil
+}
+
+// samePerson returns the token of the one earlier PERSON whose words
+// contain norm's words, or whose words norm contains ("John" and "John
+// Smith"), or "" when none or several do.
+func (p *pseudonymizer) samePerson(ctx context.Context, norm string) (string, error) {
+	words := strings.Fields(foldAccents(norm))
+	if len(words) == 0 {
+		return "", nil
+	}
+	found := ""
+	for _, en := range p.entries {
+		if en.Type != EntityPerson {
+			continue
+		}
+		pt, err := p.e.sealer.Open(ctx, p.conv.Subject, en.Value, vaultAAD(p.conv.ID, en.Token))
+		if err != nil {
+			return "", fmt.Errorf("anonymize: open %s: %w", en.Token, err)
+		}
+		other := strings.Fields(foldAccents(NormalizeValue(EntityPerson, string(pt), "")))
+		if subsetWords(words, other) || subsetWords(other, words) {
+			if found != "" && found != en.Token {
+				return "", nil // ambiguous
+			}
+			found = en.Token
+		}
+	}
+	return found, nil
+}
+
+// subsetWords reports whether every word of a is in b.
+func subsetWords(a, b []string) bool {
+	for _, w := range a {
+		if !slices.Contains(b, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *pseudonymizer) remember(idx []byte, tok string) {
@@ -424,7 +509,7 @@ func findTokens(text string) [][2]int {
 func (e *Engine) Reidentify(ctx context.Context, conv Conversation, text string) (string, error) {
 	toks := findTokens(text)
 	guard := e.analyzer.Analyze(text, e.analyzeOpts(conv)...)
-	if len(toks) == 0 && len(guard) == 0 {
+	if len(toks) == 0 && len(guard) == 0 && !e.surrogates {
 		return text, nil
 	}
 	if e.vault == nil || e.sealer == nil {
@@ -432,7 +517,7 @@ func (e *Engine) Reidentify(ctx context.Context, conv Conversation, text string)
 		return replaceAll(text, nil, guard, nil), nil
 	}
 	var byToken map[string]store.VaultEntry
-	if len(toks) > 0 {
+	if len(toks) > 0 || e.surrogates {
 		entries, err := e.vault.Entries(ctx, conv.ID)
 		if err != nil {
 			return "", fmt.Errorf("anonymize: vault entries: %w", err)
@@ -447,6 +532,9 @@ func (e *Engine) Reidentify(ctx context.Context, conv Conversation, text string)
 				continue
 			}
 			byToken[en.Token] = en
+		}
+		if e.surrogates {
+			toks = addSurrogates(text, toks, byToken)
 		}
 	}
 	values := make([]string, len(toks))
@@ -537,4 +625,44 @@ func replaceAll(text string, toks [][2]int, guard []Span, repl func(int) (string
 	}
 	b.WriteString(text[last:])
 	return b.String()
+}
+
+// addSurrogates adds to toks every occurrence in text of a surrogate (a
+// vault token that is not a <LABEL_n> pseudonym), longest first, and
+// returns them sorted and non-overlapping.
+func addSurrogates(text string, toks [][2]int, byToken map[string]store.VaultEntry) [][2]int {
+	var surr []string
+	for tok := range byToken {
+		if _, _, ok := ParseToken(tok); !ok && tok != "" {
+			surr = append(surr, tok)
+		}
+	}
+	if len(surr) == 0 {
+		return toks
+	}
+	slices.SortFunc(surr, func(a, b string) int { return len(b) - len(a) })
+	taken := func(s, e int) bool {
+		for _, t := range toks {
+			if s < t[1] && t[0] < e {
+				return true
+			}
+		}
+		return false
+	}
+	for _, sg := range surr {
+		for from := 0; ; {
+			k := strings.Index(text[from:], sg)
+			if k < 0 {
+				break
+			}
+			s := from + k
+			e := s + len(sg)
+			if !taken(s, e) && !letterBefore(text, s) && !letterAt(text, e) {
+				toks = append(toks, [2]int{s, e})
+			}
+			from = e
+		}
+	}
+	slices.SortFunc(toks, func(a, b [2]int) int { return a[0] - b[0] })
+	return toks
 }
