@@ -91,7 +91,9 @@ func TestSurrogateFormats(t *testing.T) {
 		}},
 		{EntityPhone, "+34 612 34 56 78", func(s string) bool { return strings.HasPrefix(s, "+34") && len(s) == 16 && s[3] == ' ' }},
 		{EntityPerson, "MARÍA GARCÍA", func(s string) bool { return strings.ToUpper(s) == s && len(strings.Fields(s)) == 2 }},
-		{EntityEmail, "a@b.com", func(s string) bool { return strings.HasSuffix(s, ".com") || strings.HasSuffix(s, ".net") || strings.HasSuffix(s, ".org") }},
+		{EntityEmail, "a@b.com", func(s string) bool {
+			return strings.HasSuffix(s, ".com") || strings.HasSuffix(s, ".net") || strings.HasSuffix(s, ".org")
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.typ, func(t *testing.T) {
