@@ -49,7 +49,18 @@ type EngineConfig struct {
 	VaultTTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// GuardTypes are the entity types the output guard of Reidentify masks
+	// when a reply carries one that is not the user's own. Nil means
+	// DefaultGuardTypes: identifiers a model has no business writing.
+	// Names, places and dates are not guarded by default: a model writes
+	// "Monday", "Madrid" or its own persona's name legitimately, and it never
+	// saw another user's real ones.
+	GuardTypes []string
 }
+
+// DefaultGuardTypes are the types the output guard masks by default.
+var DefaultGuardTypes = []string{EntityEmail, EntityPhone, EntityCreditCard, EntityIBAN, EntityIP, EntityMAC, EntityCrypto,
+	EntityUSSSN, EntityUKNINO, EntityESNIF, EntityUSDriver}
 
 // DefaultVaultTTL is the vault expiry when EngineConfig.VaultTTL is 0.
 const DefaultVaultTTL = 30 * 24 * time.Hour
@@ -66,6 +77,7 @@ type Engine struct {
 	// surrogates is true when an operator writes surrogates, which
 	// Reidentify must look for in replies.
 	surrogates bool
+	guardTypes map[string]bool
 }
 
 // Result is an anonymized text.
@@ -118,7 +130,14 @@ func NewEngine(cfg EngineConfig, analyzer *Analyzer, vault store.Vault, sealer S
 	if needVault && (vault == nil || sealer == nil) {
 		return nil, errors.New("anonymize: engine: pseudonymize and surrogate need a vault and a sealer")
 	}
-	return &Engine{cfg: cfg, analyzer: analyzer, vault: vault, sealer: sealer, seed: maphash.MakeSeed(), surrogates: surrogates}, nil
+	if cfg.GuardTypes == nil {
+		cfg.GuardTypes = DefaultGuardTypes
+	}
+	guard := make(map[string]bool, len(cfg.GuardTypes))
+	for _, t := range cfg.GuardTypes {
+		guard[t] = true
+	}
+	return &Engine{cfg: cfg, analyzer: analyzer, vault: vault, sealer: sealer, seed: maphash.MakeSeed(), surrogates: surrogates, guardTypes: guard}, nil
 }
 
 func mapValues[K comparable, V any](m map[K]V) []V {
@@ -497,59 +516,34 @@ func findTokens(text string) [][2]int {
 	}
 }
 
-// Reidentify restores the tokens of this conversation in text (a reply
-// written from anonymized text) to their original values.
+// Reidentify restores the tokens (and surrogates) of this conversation in
+// text, a reply written from anonymized text such as an LLM's answer, to
+// their original values.
 //
-// Only tokens present in this conversation's vault are restored; a token
-// of another conversation, an expired or unknown token stays as it is (a
-// placeholder such as <EMAIL_3> carries no personal data). The output is
-// guarded: personal data written in text itself (a value the LLM or a
-// dialog made up or copied from elsewhere) is replaced by its type label,
-// e.g. <PHONE_NUMBER>, unless it is one of this conversation's own values.
+// Only tokens present in this conversation's vault, for this subject and
+// unexpired, are restored; a token of another conversation, an expired or
+// unknown token stays as it is (a placeholder such as <EMAIL_3> carries no
+// personal data). The output is guarded: a value of a guarded type
+// (EngineConfig.GuardTypes) written in text itself, which the model made up
+// or copied from elsewhere, is replaced by its type label, e.g.
+// <PHONE_NUMBER>, unless it is one of this conversation's own values.
 func (e *Engine) Reidentify(ctx context.Context, conv Conversation, text string) (string, error) {
-	toks := findTokens(text)
-	guard := e.analyzer.Analyze(text, e.analyzeOpts(conv)...)
-	if len(toks) == 0 && len(guard) == 0 && !e.surrogates {
+	var guard []Span
+	for _, s := range e.analyzer.Analyze(text, e.analyzeOpts(conv)...) {
+		if e.guardTypes[s.Type] {
+			guard = append(guard, s)
+		}
+	}
+	toks, values, err := e.restoreValues(ctx, conv, text)
+	if err != nil {
+		return "", err
+	}
+	if len(toks) == 0 && len(guard) == 0 {
 		return text, nil
 	}
 	if e.vault == nil || e.sealer == nil {
 		// Nothing can be restored or recognised as the user's own.
 		return replaceAll(text, nil, guard, nil), nil
-	}
-	var byToken map[string]store.VaultEntry
-	if len(toks) > 0 || e.surrogates {
-		entries, err := e.vault.Entries(ctx, conv.ID)
-		if err != nil {
-			return "", fmt.Errorf("anonymize: vault entries: %w", err)
-		}
-		now := e.cfg.Now()
-		byToken = make(map[string]store.VaultEntry, len(entries))
-		for _, en := range entries {
-			if en.Conversation != conv.ID || en.Subject != conv.Subject {
-				continue
-			}
-			if !en.Expires.IsZero() && !en.Expires.After(now) {
-				continue
-			}
-			byToken[en.Token] = en
-		}
-		if e.surrogates {
-			toks = addSurrogates(text, toks, byToken)
-		}
-	}
-	values := make([]string, len(toks))
-	for i, t := range toks {
-		tok := text[t[0]:t[1]]
-		en, ok := byToken[tok]
-		if !ok {
-			values[i] = tok
-			continue
-		}
-		pt, err := e.sealer.Open(ctx, conv.Subject, en.Value, vaultAAD(conv.ID, tok))
-		if err != nil {
-			return "", fmt.Errorf("anonymize: open %s: %w", tok, err)
-		}
-		values[i] = string(pt)
 	}
 	keep := make([]bool, len(guard))
 	for i, s := range guard {
@@ -572,6 +566,61 @@ func (e *Engine) Reidentify(ctx context.Context, conv Conversation, text string)
 		}
 		return "", keep[i-len(values)]
 	}), nil
+}
+
+// Restore puts back this conversation's own values for the tokens (and
+// surrogates) in a trusted text, such as a dialog reply built from a
+// business-written template and slot pseudonyms. Unlike Reidentify it runs
+// no output guard: use Reidentify for anything a model generated.
+func (e *Engine) Restore(ctx context.Context, conv Conversation, text string) (string, error) {
+	toks, values, err := e.restoreValues(ctx, conv, text)
+	if err != nil || len(toks) == 0 {
+		return text, err
+	}
+	return replaceAll(text, toks, nil, func(i int) (string, bool) { return values[i], true }), nil
+}
+
+// restoreValues finds the tokens (and, when surrogates are in use, the
+// surrogates) in text and returns their offsets and the values they stand
+// for in this conversation; unknown ones map to themselves.
+func (e *Engine) restoreValues(ctx context.Context, conv Conversation, text string) ([][2]int, []string, error) {
+	toks := findTokens(text)
+	if len(toks) == 0 && !e.surrogates || e.vault == nil || e.sealer == nil {
+		return toks, nil, nil
+	}
+	entries, err := e.vault.Entries(ctx, conv.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("anonymize: vault entries: %w", err)
+	}
+	now := e.cfg.Now()
+	byToken := make(map[string]store.VaultEntry, len(entries))
+	for _, en := range entries {
+		if en.Conversation != conv.ID || en.Subject != conv.Subject {
+			continue
+		}
+		if !en.Expires.IsZero() && !en.Expires.After(now) {
+			continue
+		}
+		byToken[en.Token] = en
+	}
+	if e.surrogates {
+		toks = addSurrogates(text, toks, byToken)
+	}
+	values := make([]string, len(toks))
+	for i, t := range toks {
+		tok := text[t[0]:t[1]]
+		en, ok := byToken[tok]
+		if !ok {
+			values[i] = tok
+			continue
+		}
+		pt, err := e.sealer.Open(ctx, conv.Subject, en.Value, vaultAAD(conv.ID, tok))
+		if err != nil {
+			return nil, nil, fmt.Errorf("anonymize: open %s: %w", tok, err)
+		}
+		values[i] = string(pt)
+	}
+	return toks, values, nil
 }
 
 // replaceAll writes text with every token toks[i] replaced by repl(i) and
