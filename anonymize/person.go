@@ -111,19 +111,22 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 		}
 		if start < 0 && c.cap && !c.stop {
 			next := i + 1
-			nextIsName := next < len(toks) && toks[next].kind == tokWord && toks[next].gap && !toks[next].nl && cls[next].cap && (cls[next].last || cls[next].first || !cls[next].common) && !cls[next].stop
+			nextIsName := next < len(toks) && toks[next].kind == tokWord && toks[next].gap && !toks[next].nl && cls[next].cap && !cls[next].stop &&
+				(cls[next].last || cls[next].first || !cls[next].common || c.first && !cls[next].veryCommon && toks[next].flags&(gStreet|gMonth|gWeekday) == 0)
+			// After "in", "to", "from", a word that is also a place is a place.
+			placeCue := c.place && i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])]
 			initial := sentenceStart(d, toks, i)
 			switch {
 			case c.first && nextIsName && !(c.veryCommon && initial && !cls[next].last):
 				start, score = i, 0.85
 			case (c.last || !c.common) && !c.place && nextIsName && cls[next].last && !initial:
 				start, score = i, 0.75
-			case c.first && !c.common && !c.place:
+			case c.first && !c.common && !placeCue:
 				start, score = i, 0.65
 				if initial {
 					score = 0.55
 				}
-			case c.first && !initial && !c.veryCommon && !c.place:
+			case c.first && !initial && !c.veryCommon && !placeCue:
 				start, score = i, 0.5
 			case c.last && !c.common && !c.place && !c.allCap:
 				start, score = i, 0.5
@@ -193,6 +196,8 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 				ok = true
 			case n.cap && strong && !n.veryCommon:
 				ok = true
+			case n.cap && words == 1 && cls[start].first && !n.veryCommon && t.flags&(gStreet|gMonth|gWeekday|gTitle) == 0:
+				ok = true // a surname the lists do not know: "James Talbot"
 			case n.lower && c.lower && n.last && !n.common:
 				ok = true
 			case n.lower && strong && (n.last || n.first) && !n.common:
@@ -206,7 +211,8 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			k++
 		}
 		// A known place is not a name unless a cue says so: "Rio de Janeiro".
-		if !strong && toks[start].flags&(gPlace|gPlaceStart) != 0 && g.places[strings.Join(lowerWords(d.text[toks[start].start:end]), " ")] != 0 {
+		if !strong && toks[start].flags&(gPlace|gPlaceStart) != 0 && g.places[strings.Join(lowerWords(d.text[toks[start].start:end]), " ")] != 0 &&
+			(words > 1 || start > 0 && toks[start-1].kind == tokWord && placeCues[d.lower(toks[start-1])]) {
 			continue
 		}
 		// A name right before a street type is a street: "Gordon Terrace".
