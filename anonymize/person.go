@@ -89,7 +89,7 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 		if toks[i].kind != tokWord {
 			continue
 		}
-		start, score, strong := -1, 0.0, false
+		start, score, strong, takeNext := -1, 0.0, false, false
 		// A speaker label at the start of a line: "Mary: hello".
 		if sentenceStart(d, toks, i) && cls[i].cap && !cls[i].common && !cls[i].place && i+1 < len(toks) && d.str(toks[i+1]) == ":" && !toks[i+1].gap && (cls[i].first || cls[i].last) {
 			start, score = i, 0.6
@@ -106,7 +106,7 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 		c := cls[i]
-		if personTitles[d.lower(toks[i])] && i+1 < len(toks) && d.str(toks[i+1]) == "." {
+		if toks[i].flags&gTitle != 0 {
 			continue
 		}
 		if start < 0 && c.cap && !c.stop {
@@ -143,7 +143,7 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 		if start < 0 && c.lower && c.first && !c.common && !c.stop && !c.place && i+1 < len(toks) {
 			n := cls[i+1]
 			if toks[i+1].kind == tokWord && toks[i+1].gap && !toks[i+1].nl && n.lower && !n.common && !n.stop && !n.place {
-				start, score = i, 0.5
+				start, score, takeNext = i, 0.5, true
 				if n.last {
 					score = 0.6
 				}
@@ -191,7 +191,9 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			}
 			ok := false
 			switch {
-			case n.stop:
+			case takeNext && k == start+1:
+				ok = true
+			case n.stop && !(n.cap && n.last && !n.allCap):
 			case n.cap && (n.last || n.first || !n.common):
 				ok = true
 			case n.cap && strong && !n.veryCommon:
@@ -364,7 +366,7 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 	}
 	var extra []Span
 	for i, t := range toks {
-		if t.kind != tokWord || !cls[i].cap || cls[i].stop || cls[i].veryCommon || covered(t) {
+		if t.kind != tokWord || !cls[i].cap || cls[i].allCap || cls[i].stop || cls[i].veryCommon || t.flags&gTitle != 0 || covered(t) {
 			continue
 		}
 		score := 0.0
