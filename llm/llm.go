@@ -142,7 +142,8 @@ func (r *Responder) Respond(ctx context.Context, t *pipeline.Turn) (pipeline.Rep
 		Messages:    msgs,
 		Temperature: r.cfg.Temperature,
 		MaxTokens:   r.cfg.MaxTokens,
-		User:        t.LogID, // a keyed hash, for the vendor's abuse monitoring
+		// No "user" field: even a keyed hash would let the vendor link a
+		// user's conversations over time.
 	})
 	if err != nil {
 		return pipeline.Reply{}, fmt.Errorf("llm: respond: %w", err)
