@@ -149,11 +149,11 @@ func cuedPlaces(d *doc, toks []token, found []Span) []Span {
 			if toks[k].kind != tokWord || !toks[k].gap || toks[k].nl {
 				break
 			}
-			if toks[k].cap && toks[k].flags&(gStop|gCommon) == 0 {
+			if toks[k].cap && toks[k].flags&(gStop|gCommon|gMonth|gWeekday) == 0 {
 				end, k = toks[k].end, k+1
 				continue
 			}
-			if placeInner[d.lower(toks[k])] && k+1 < len(toks) && toks[k+1].cap && toks[k+1].gap {
+			if placeInner[d.lower(toks[k])] && k+1 < len(toks) && toks[k+1].cap && toks[k+1].gap && toks[k+1].flags&(gStop|gCommon|gMonth|gWeekday) == 0 {
 				end, k = toks[k+1].end, k+2
 				continue
 			}

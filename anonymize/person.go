@@ -91,7 +91,7 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 		}
 		start, score, strong, takeNext := -1, 0.0, false, false
 		// A speaker label at the start of a line: "Mary: hello".
-		if sentenceStart(d, toks, i) && cls[i].cap && !cls[i].common && !cls[i].place && i+1 < len(toks) && d.str(toks[i+1]) == ":" && !toks[i+1].gap && (cls[i].first || cls[i].last) {
+		if sentenceStart(d, toks, i) && cls[i].cap && !cls[i].common && !cls[i].place && i+1 < len(toks) && d.str(toks[i+1]) == ":" && !toks[i+1].gap && cls[i].first && toks[i].flags&gField == 0 {
 			start, score = i, 0.6
 		}
 		// 1. Cues, titles and fields before i.
@@ -169,6 +169,9 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			}
 			n := cls[k]
 			lw := d.lower(t)
+			if k+1 < len(toks) && d.str(toks[k+1]) == ":" && !toks[k+1].gap {
+				break // a field label: "… NºCol: 28 28 20943"
+			}
 			// A middle initial: "Chise T. Hori", "Kate M Begum".
 			if t.end-t.start == 1 && n.cap && k+2 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap && toks[k+2].kind == tokWord && cls[k+2].cap {
 				end, k, words = toks[k+1].end, k+2, words+1
