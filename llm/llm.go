@@ -125,7 +125,8 @@ func (r *Responder) Client() *Client { return r.client }
 
 // Respond asks the model for a reply to t.Redacted given the conversation's
 // recent history. The reply is pseudonymized (tokens as the model wrote
-// them); the response stage re-identifies it and applies the output guard.
+// them) and marked Generated, so the response stage applies the output
+// guard and re-identifies it.
 // An error (API down, empty completion) means the caller sends its canned
 // reply.
 func (r *Responder) Respond(ctx context.Context, t *pipeline.Turn) (pipeline.Reply, error) {
@@ -157,7 +158,9 @@ func (r *Responder) Respond(ctx context.Context, t *pipeline.Turn) (pipeline.Rep
 		r.log.Warn().Str("model", r.cfg.Model).Str("finish_reason", string(c.FinishReason)).Msg("llm: empty completion")
 		return pipeline.Reply{}, fmt.Errorf("llm: respond: empty completion (finish reason %q)", safeWord(string(c.FinishReason)))
 	}
-	return pipeline.Reply{Text: text}, nil
+	// Generated: the response stage runs the output guard on it before
+	// re-identification.
+	return pipeline.Reply{Text: text, Generated: true}, nil
 }
 
 // Messages builds the chat messages Respond sends for t: the system

@@ -241,8 +241,8 @@ func TestRespondRetries(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Respond: %v", err)
 				}
-				if got.Text != tt.wantText {
-					t.Errorf("reply = %q, want %q", got.Text, tt.wantText)
+				if got.Text != tt.wantText || !got.Generated {
+					t.Errorf("reply = %+v, want %q marked Generated (for the output guard)", got, tt.wantText)
 				}
 			} else {
 				if err == nil {
