@@ -11,12 +11,8 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/veilhq/veil/pipeline"
-	"github.com/veilhq/veil/stages"
 	"github.com/veilhq/veil/store"
 )
-
-// Interface guards.
-var _ stages.Fallback = (*Responder)(nil)
 
 // Defaults for Config's zero values.
 const (

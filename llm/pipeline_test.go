@@ -20,6 +20,10 @@ import (
 	"github.com/veilhq/veil/store/bolt"
 )
 
+// Interface guard: kept in a test so that package llm (which nlu back-ends
+// import for the client) does not depend on the stages.
+var _ stages.Fallback = (*llm.Responder)(nil)
+
 // TestPipelineSendsOnlyPseudonymsAndGuardsTheReply runs the real stages
 // (PII → route → LLM → respond → record) against the fake API: the vendor
 // sees pseudonyms only, this turn's and the recorded history's; the reply
