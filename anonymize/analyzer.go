@@ -175,9 +175,17 @@ func (a *Analyzer) Options(opts ...AnalyzeOption) AnalyzeOptions {
 // sorted by Start, on rune boundaries.
 func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 	o := a.Options(opts...)
-	d := &doc{text: text, opts: o}
+	d := &doc{text: text, opts: o, pooled: true}
+	defer d.release()
 	var all []Span
+	var present [256]bool
+	for i := 0; i < len(text); i++ {
+		present[text[i]] = true
+	}
 	for _, r := range a.recs {
+		if nb, ok := r.(needsBytes); ok && !anyPresent(&present, nb.needs()) {
+			continue // cheap prefilter: the text lacks every byte the recognizer needs
+		}
 		var got []Span
 		if dr, ok := r.(docRecognizer); ok {
 			got = dr.recognizeDoc(d)
@@ -276,3 +284,33 @@ func Resolve(spans []Span) []Span {
 	slices.SortFunc(out, func(x, y Span) int { return x.Start - y.Start })
 	return out
 }
+
+// needsBytes is implemented by built-in recognizers that can only find
+// something when the text holds at least one of the bytes needs returns.
+type needsBytes interface {
+	needs() string
+}
+
+func anyPresent(present *[256]bool, bytes string) bool {
+	for i := 0; i < len(bytes); i++ {
+		if present[bytes[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+const digitBytes = "0123456789"
+
+func (EmailRecognizer) needs() string           { return "@" }
+func (*PhoneRecognizer) needs() string          { return digitBytes }
+func (CreditCardRecognizer) needs() string      { return digitBytes }
+func (IBANRecognizer) needs() string            { return digitBytes }
+func (IPRecognizer) needs() string              { return digitBytes + ":" }
+func (URLRecognizer) needs() string             { return ":." }
+func (MACRecognizer) needs() string             { return digitBytes }
+func (CryptoRecognizer) needs() string          { return digitBytes }
+func (USSSNRecognizer) needs() string           { return digitBytes }
+func (UKNINORecognizer) needs() string          { return digitBytes }
+func (ESNIFRecognizer) needs() string           { return digitBytes }
+func (USDriverLicenseRecognizer) needs() string { return digitBytes }

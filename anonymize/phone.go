@@ -165,11 +165,12 @@ func scanPhone(text string, i int) (c phoneCandidate, ok bool) {
 		return c, false
 	}
 	c.end = lastDigit
-	if c.digits < 7 || c.digits > 17 {
-		return c, false
-	}
 	if strings.HasPrefix(text[c.start:], "00") {
 		c.plus = true
+	}
+	// E.164 numbers have at most 15 digits (17 with a 00 prefix).
+	if c.digits < 7 || c.digits > 15 && !(c.plus && c.digits <= 17 && text[c.start] == '0') {
+		return c, false
 	}
 	c.formatted = groups > 1
 	// Extension: "x123", " ext. 123", " extension 123".
