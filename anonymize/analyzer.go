@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -211,7 +212,7 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 			all = append(all, s)
 		}
 	}
-	return Resolve(all)
+	return resolve(text, all)
 }
 
 // validSpan reports whether s is non-empty, inside text and on rune
@@ -245,8 +246,14 @@ func runeStart(text string, i int) bool {
 // Resolve turns overlapping candidate spans into non-overlapping ones sorted
 // by Start. Conflicts are won by, in order: a validated span over an
 // unvalidated one, the longer span over the shorter (so a contained span
-// loses), the higher score. spans is reordered.
-func Resolve(spans []Span) []Span {
+// loses), the higher score. An unvalidated loser that only partly overlaps
+// keeps its part outside the winner (trimmed of spaces and punctuation)
+// when that part still has a letter or digit. spans is reordered.
+func Resolve(spans []Span) []Span { return resolve("", spans) }
+
+// resolve is Resolve; with the text, partly overlapping losers are trimmed
+// to their own part instead of dropped.
+func resolve(text string, spans []Span) []Span {
 	if len(spans) <= 1 {
 		return spans
 	}
@@ -272,12 +279,22 @@ func Resolve(spans []Span) []Span {
 	for _, s := range spans {
 		ok := true
 		for _, t := range out {
-			if s.Overlaps(t) {
+			if !s.Overlaps(t) {
+				continue
+			}
+			// An unvalidated span sticking out of a winner keeps its own
+			// part when that part is a whole word or more: "call Ana
+			// ana@example.com" keeps the name next to the e-mail.
+			if text != "" && !s.Validated && s.Start < t.Start && s.End <= t.End {
+				s.End = t.Start
+			} else if text != "" && !s.Validated && s.End > t.End && s.Start >= t.Start {
+				s.Start = t.End
+			} else {
 				ok = false
 				break
 			}
 		}
-		if ok {
+		if ok && trimSpan(text, &s) {
 			out = append(out, s)
 		}
 	}
@@ -314,3 +331,27 @@ func (USSSNRecognizer) needs() string           { return digitBytes }
 func (UKNINORecognizer) needs() string          { return digitBytes }
 func (ESNIFRecognizer) needs() string           { return digitBytes }
 func (USDriverLicenseRecognizer) needs() string { return digitBytes }
+
+// trimSpan trims spaces and separators from the ends of a span cut by
+// resolve and reports whether a part worth keeping is left: one starting
+// and ending at word boundaries, with a letter or digit.
+func trimSpan(text string, s *Span) bool {
+	if text == "" {
+		return s.End > s.Start
+	}
+	for s.Start < s.End && strings.IndexByte(" \t\r\n,;:-(<", text[s.Start]) >= 0 {
+		s.Start++
+	}
+	for s.End > s.Start && strings.IndexByte(" \t\r\n,;:-)>", text[s.End-1]) >= 0 {
+		s.End--
+	}
+	if s.End <= s.Start || letterBefore(text, s.Start) && letterAt(text, s.Start) || letterBefore(text, s.End) && letterAt(text, s.End) {
+		return false
+	}
+	for _, r := range text[s.Start:s.End] {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
