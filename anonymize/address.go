@@ -227,6 +227,45 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 	}
 	out = append(out, postalCodes(d, toks, g)...)
 	out = append(out, addressFields(d, toks)...)
+	out = append(out, cuedStreets(d, toks)...)
+	return out
+}
+
+var streetCueVerbs = wordSet("lives", "live", "living", "lived", "located", "address", "addresses", "resides", "reside", "vivo", "vive", "vivimos",
+	"domicilio", "dirección", "direccion", "reside", "situated", "moved")
+
+// cuedStreets reads "lives at Harjukuja 54", "my address is Joaquin Suarez
+// 2906", "vivo en Teatinos 180": after an address verb, one to three words
+// and a building number.
+func cuedStreets(d *doc, toks []token) []Span {
+	var out []Span
+	for i := 0; i < len(toks); i++ {
+		if toks[i].kind != tokWord || !streetCueVerbs[d.lower(toks[i])] {
+			continue
+		}
+		j := i + 1
+		for n := 0; j < len(toks) && n < 2; n++ {
+			w := d.lower(toks[j])
+			if w == "at" || w == "on" || w == "in" || w == "is" || w == "en" || w == "es" || w == ":" || w == "the" || w == "of" || w == "side" || w == "north" || w == "south" {
+				j++
+			}
+		}
+		k := j
+		words := 0
+		for k < len(toks) && words < 3 && toks[k].kind == tokWord && !toks[k].nl && toks[k].flags&(gStop|gVeryCommon) == 0 {
+			k++
+			words++
+		}
+		if words == 0 || k >= len(toks) || toks[k].kind != tokNum || toks[k].nl || toks[k].end-toks[k].start > 5 || !toks[k].gap {
+			continue
+		}
+		end := toks[k].end
+		if k+1 < len(toks) && !toks[k+1].gap && toks[k+1].kind == tokWord && toks[k+1].end-toks[k+1].start == 1 {
+			end = toks[k+1].end // 12B
+		}
+		out = append(out, Span{Start: toks[j].start, End: end, Type: EntityStreetAddress, Score: 0.55, Recognizer: "street_address"})
+		i = k
+	}
 	return out
 }
 
