@@ -135,6 +135,15 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 				}
 			case !c.common && !c.place && !c.allCap && possessiveAfter(d, toks, i):
 				start, score = i, 0.45
+			case unknownName(c) && nextIsName && unknownName(cls[next]) && toks[next].flags&(gStreet|gUnit) == 0:
+				// Two capitalised words no list knows: "Rubija Liberšar".
+				start, score = i, 0.5
+				if initial {
+					score = 0.45
+				}
+			case unknownName(c) && !c.allCap && personVerbAfter(d, toks, i+1):
+				// "Dzhambek is from…", "Mehrudin shouted at…"
+				start, score = i, 0.5
 			}
 			if start >= 0 && c.allCap && !nextIsName {
 				start = -1 // a lone upper-case word is an acronym more often than a name
@@ -276,6 +285,9 @@ func personCueAt(d *doc, toks []token, i int) (int, bool) {
 	// Skip a ':' or ',' or '.' after a field or title.
 	if j >= 0 && toks[j].kind == tokPunct {
 		p := d.str(toks[j])
+		if p == "?" && j-1 >= 0 && toks[j-1].kind == tokWord && (d.lower(toks[j-1]) == "name" || d.lower(toks[j-1]) == "nombre" || d.lower(toks[j-1]) == "apellido") {
+			return i, false // "What's your name? Sölvi Salómonsson"
+		}
 		if p == ":" || p == "." || p == "," || p == "-" {
 			if j-1 >= 0 && toks[j-1].kind == tokWord {
 				w := d.lower(toks[j-1])
@@ -407,6 +419,33 @@ func listedWithName(d *doc, toks []token, i int, spans []Span) bool {
 				return true
 			}
 		}
+	}
+	return false
+}
+
+// unknownName reports whether a capitalised word is in no list that would
+// make it something else than a name (common word, stop word, place).
+func unknownName(c nameClass) bool {
+	return c.cap && !c.common && !c.stop && !c.place
+}
+
+// personVerbs follow a person's name: "X said", "X is from", "X lives".
+var personVerbs = wordSet("said", "says", "told", "asked", "shouted", "wrote", "replied", "answered", "lives", "lived", "works", "worked",
+	"spent", "began", "joined", "called", "dijo", "vive", "trabaja", "llamó", "llamo", "escribió", "preguntó")
+
+// personVerbAfter reports whether toks[k] is a verb that follows a name,
+// or "is from" / "will be".
+func personVerbAfter(d *doc, toks []token, k int) bool {
+	if k >= len(toks) || toks[k].kind != tokWord || !toks[k].gap || toks[k].nl {
+		return false
+	}
+	w := d.lower(toks[k])
+	if personVerbs[w] {
+		return true
+	}
+	if k+1 < len(toks) && toks[k+1].kind == tokWord {
+		n := d.lower(toks[k+1])
+		return (w == "is" || w == "was") && (n == "from" || n == "very") || w == "will" && n == "be" || w == "es" && n == "de"
 	}
 	return false
 }
