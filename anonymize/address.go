@@ -127,7 +127,8 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 				continue
 			}
 		}
-		isType := f&gStreet != 0 && !(w == "c" && !(i+1 < len(toks) && d.str(toks[i+1]) == "/"))
+		isType := f&gStreet != 0 && !(w == "c" && !(i+1 < len(toks) && d.str(toks[i+1]) == "/")) &&
+			(f&gStreetPrefix == 0 || w == "boulevard" || w == "place" || w == "plaza" || w == "way")
 		// Street type at the end: NUM words… TYPE.
 		if isType && i >= 2 && (t.cap || toks[i-1].kind == tokWord && !toks[i-1].cap && !t.cap) {
 			k := i - 1
@@ -179,8 +180,15 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			k := j
 			words := 0
 			for k < len(toks) && words < 5 && isNameWord(k) && !toks[k].nl && (toks[k].cap || nameParticles[d.lower(toks[k])] || words > 0 && !toks[k].cap && f&gStreet != 0) {
+				if _, _, sn := sinNumero(d, toks, k); sn {
+					break
+				}
 				k++
 				words++
+				// An abbreviation inside the name: "Calle Dr. Fleming", "Pza. Sta. Ana".
+				if k+1 < len(toks) && d.str(toks[k]) == "." && !toks[k].gap && toks[k-1].end-toks[k-1].start <= 4 && toks[k+1].gap && toks[k+1].kind == tokWord && toks[k+1].cap {
+					k++
+				}
 			}
 			if words == 0 || !toks[k-1].cap {
 				continue
