@@ -1,6 +1,9 @@
 package anonymize
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // PersonRecognizer finds people's names with gazetteers of given names and
 // surnames from many cultures (data/names), capitalisation, and context:
@@ -371,13 +374,26 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 			}
 		}
 	}
+	// spans are in text order (found left to right); sweep them with the
+	// tokens.
+	sp := 0
 	covered := func(t token) bool {
-		for _, s := range spans {
-			if t.start < s.End && s.Start < t.end {
-				return true
-			}
+		for sp < len(spans) && spans[sp].End <= t.start {
+			sp++
 		}
-		return false
+		return sp < len(spans) && spans[sp].Start < t.end
+	}
+	inSpan := func(t token) bool {
+		k, _ := slices.BinarySearchFunc(spans, t.start, func(s Span, off int) int {
+			if s.End <= off {
+				return -1
+			}
+			if s.Start > off {
+				return 1
+			}
+			return 0
+		})
+		return k < len(spans) && spans[k].Start <= t.start && t.end <= spans[k].End
 	}
 	var extra []Span
 	for i, t := range toks {
@@ -387,7 +403,7 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 		score := 0.0
 		if known[d.lower(t)] {
 			score = 0.7
-		} else if !cls[i].common && !cls[i].place && listedWithName(d, toks, i, spans) {
+		} else if !cls[i].common && !cls[i].place && listedWithName(d, toks, i, inSpan) {
 			score = 0.55
 		}
 		if score > 0 {
@@ -399,7 +415,7 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 
 // listedWithName reports whether toks[i] is separated from a found name
 // by only ",", "and", "y", "or", "&".
-func listedWithName(d *doc, toks []token, i int, spans []Span) bool {
+func listedWithName(d *doc, toks []token, i int, inSpan func(token) bool) bool {
 	isSep := func(t token) bool {
 		s := d.lower(t)
 		return s == "," || s == "and" || s == "y" || s == "or" || s == "o" || s == "&" || s == "e"
@@ -414,10 +430,8 @@ func listedWithName(d *doc, toks []token, i int, spans []Span) bool {
 		if n == 0 || j < 0 || j >= len(toks) {
 			continue
 		}
-		for _, s := range spans {
-			if toks[j].start >= s.Start && toks[j].end <= s.End {
-				return true
-			}
+		if inSpan(toks[j]) {
+			return true
 		}
 	}
 	return false
