@@ -165,3 +165,88 @@ type Store interface {
 	EraseSubject(ctx context.Context, subject string) error
 	Close() error
 }
+
+// ---- optional abilities: the admin audit log and compliance reads ----
+//
+// They are separate interfaces, not part of Store, so wrappers and fakes of
+// Store keep compiling; store/bolt and store/postgres implement both. Find
+// them with a type assertion (st.(store.AuditLog)).
+
+// AuditEvent is one entry of the append-only log of admin API access. It
+// names who asked for what, never with message content or a raw number.
+type AuditEvent struct {
+	Seq     uint64    `json:"seq"` // assigned by the store, increasing
+	At      time.Time `json:"at"`
+	Actor   string    `json:"actor"`   // the token's configured name, never the token
+	Role    string    `json:"role"`    // the token's role; empty when unauthenticated
+	Action  string    `json:"action"`  // what was asked, e.g. "ledger.read"
+	Target  string    `json:"target"`  // a subject (keyed hash) or "*"
+	Outcome string    `json:"outcome"` // e.g. "allowed", "denied", "failed"
+	// Request is the request's ID; a ledger event the request caused (an
+	// erasure tombstone) carries it as its Evidence.
+	Request string `json:"request,omitempty"`
+}
+
+// AuditLog is append-only: there is no update and no delete.
+type AuditLog interface {
+	// AppendAudit stores ev and returns it with Seq set.
+	AppendAudit(ctx context.Context, ev AuditEvent) (AuditEvent, error)
+	// AuditTrail returns at most limit events with At at or after since,
+	// ordered by At, ties by Seq. limit must be positive.
+	AuditTrail(ctx context.Context, since time.Time, limit int) ([]AuditEvent, error)
+}
+
+// Cursor is a position in a scan. The empty Cursor is the start; a scan
+// returns the empty Cursor as next once it reached the end. Cursors are
+// opaque and valid only for the method and the store that returned them.
+type Cursor string
+
+// ExpiredItem names one item past its expiry that Purge has not removed
+// yet. It carries references only, never content.
+type ExpiredItem struct {
+	Collection string    `json:"collection"` // "records", "vault_entries" or "dialog_states"
+	Kind       string    `json:"kind"`       // record kind or vault entry type; empty for states
+	Subject    string    `json:"subject"`
+	Ref        string    `json:"ref"` // record: message ID; vault entry: token; state: conversation
+	Expires    time.Time `json:"expires"`
+}
+
+// ExpiredSummary counts what is past its expiry and not purged yet.
+type ExpiredSummary struct {
+	Records      map[RecordKind]int `json:"records"`       // by kind
+	VaultEntries map[string]int     `json:"vault_entries"` // by entity type
+	States       int                `json:"dialog_states"`
+	// Sample holds up to the requested number of items of each
+	// collection, earliest expiry first: records, then vault entries, then
+	// states.
+	Sample []ExpiredItem `json:"sample"`
+}
+
+// Total is the number of expired items.
+func (e ExpiredSummary) Total() int {
+	n := e.States
+	for _, c := range e.Records {
+		n += c
+	}
+	for _, c := range e.VaultEntries {
+		n += c
+	}
+	return n
+}
+
+// Inspector is the narrow, bounded read access a compliance report needs.
+// Every method reads at most limit (or sample) items per call, so a large
+// database is walked in batches rather than loaded.
+type Inspector interface {
+	// ScanConsent returns up to limit ledger events after the position
+	// after, in an order stable for the store (not necessarily Seq order),
+	// and the cursor to continue from. limit must be positive.
+	ScanConsent(ctx context.Context, after Cursor, limit int) ([]ConsentEvent, Cursor, error)
+	// ScanRecords is ScanConsent for transcript records, expired but
+	// unpurged ones included.
+	ScanRecords(ctx context.Context, after Cursor, limit int) ([]Record, Cursor, error)
+	// Expired counts records, vault entries and dialog states whose expiry
+	// is before now (the test Purge uses) and samples up to sample items of
+	// each. It reads no vault value or state content.
+	Expired(ctx context.Context, now time.Time, sample int) (ExpiredSummary, error)
+}

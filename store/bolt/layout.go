@@ -50,6 +50,9 @@ var (
 	// states_exp: time(expires) conversation -> nil.
 	bStatesExp = []byte("states_exp")
 
+	// audit: time(at) seq -> AuditEvent JSON. Append-only.
+	bAudit = []byte("audit")
+
 	allBuckets = [][]byte{
 		bConsent,
 		bInbox, bInboxIDs, bInboxSubject, bSeen, bSeenTime,
@@ -57,6 +60,7 @@ var (
 		bVault, bVaultIndex, bVaultSubject, bVaultExp,
 		bRecords, bRecordsExp,
 		bStates, bStatesSubject, bStatesExp,
+		bAudit,
 	}
 )
 

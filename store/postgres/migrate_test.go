@@ -8,10 +8,11 @@ import (
 	"testing"
 )
 
-// tables is every table migration 0001 must create.
+// tables is every table the migrations must create.
 var tables = []string{
 	"schema_migrations", "consent_ledger", "seen_messages", "inbox", "subject_keys",
 	"vault_entries", "records", "dialog_states", "intent_vectors", "outbox",
+	"audit_log",
 }
 
 func TestMigrationsEmbedded(t *testing.T) {

@@ -53,6 +53,13 @@ func Cases() []Case {
 		{"PurgeSeenIDsOutsideDedupeWindow", testPurgeSeenIDsOutsideDedupeWindow},
 		{"EraseSubjectRemovesOnlyThatSubject", testEraseSubjectRemovesOnlyThatSubject},
 		{"EraseSubjectUnknownIsNoop", testEraseSubjectUnknownIsNoop},
+		{"AuditAppendAssignsIncreasingSeq", testAuditAppendAssignsIncreasingSeq},
+		{"AuditTrailSinceOrderedAndLimited", testAuditTrailSinceOrderedAndLimited},
+		{"AuditTrailKeptByPurgeAndErase", testAuditTrailKeptByPurgeAndErase},
+		{"ScanConsentVisitsEveryEventOnce", testScanConsentVisitsEveryEventOnce},
+		{"ScanRecordsVisitsEveryRecordOnce", testScanRecordsVisitsEveryRecordOnce},
+		{"ScanEmptyStore", testScanEmptyStore},
+		{"ExpiredCountsAndSamples", testExpiredCountsAndSamples},
 	}
 }
 
