@@ -188,9 +188,9 @@ type scratch struct {
 // trained out-of-scope class only when it is the answer. When the oos
 // class wins or the best in-scope confidence is below Config.OOSThreshold,
 // the first intent is nlu.OutOfScope with confidence 1 − (best in-scope
-// confidence) (or the oos class's own, if higher), followed by the
-// in-scope candidates, their confidences scaled down so the list stays
-// ranked and sums to at most 1.
+// confidence), followed by the in-scope candidates (for a clarifying
+// question), their confidences scaled down so the list stays ranked and
+// sums to at most 1.
 func (c *Classifier) Parse(ctx context.Context, text string) (nlu.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nlu.Result{}, fmt.Errorf("classifier: %w", err)
@@ -240,7 +240,7 @@ func (c *Classifier) Parse(ctx context.Context, text string) (nlu.Result, error)
 		}
 		return res, nil
 	}
-	conf := max(pOOS, 1-best)
+	conf := 1 - best // includes the oos class's own probability
 	res.Intents = append(res.Intents, nlu.Intent{Name: nlu.OutOfScope, Confidence: conf})
 	var sum float64
 	for _, i := range cands {
