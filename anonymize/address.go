@@ -63,6 +63,9 @@ func isStreetSuffixWord(w string) bool {
 
 func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 	toks := d.tokens()
+	if !d.anyDigit && d.anyFlags&(gStreet|gStreetPrefix) == 0 {
+		return nil // every rule needs a number or a street type
+	}
 	g := loadGazetteer()
 	var out []Span
 	add := func(s, e int, score float64) {

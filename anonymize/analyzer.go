@@ -163,7 +163,11 @@ func (a *Analyzer) Recognizers() []Recognizer { return slices.Clone(a.recs) }
 
 // Options returns the options an Analyze call with opts would use.
 func (a *Analyzer) Options(opts ...AnalyzeOption) AnalyzeOptions {
-	o := AnalyzeOptions{Language: a.cfg.Language, Region: a.cfg.Region}
+	base := AnalyzeOptions{Language: a.cfg.Language, Region: a.cfg.Region}
+	if len(opts) == 0 {
+		return base
+	}
+	o := base
 	for _, f := range opts {
 		if f != nil {
 			f(&o)

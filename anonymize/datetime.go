@@ -58,6 +58,9 @@ func (DateTimeRecognizer) recognizeDoc(d *doc) []Span {
 	// Prefilter: a digit or a month/weekday word must exist; digits are
 	// everywhere, so go straight to the tokens.
 	toks := d.tokens()
+	if !d.anyDigit && d.anyFlags&(gMonth|gWeekday) == 0 {
+		return nil
+	}
 	var out []Span
 	add := func(s, e int, score float64) {
 		if hasContext(d.text, s, e, 32, dobCues, false) {

@@ -22,11 +22,18 @@ func (r USDriverLicenseRecognizer) Recognize(text string) []Span {
 var dlFiller = wordSet("number", "no", "num", "nr", "is", "was", "id", "es", "número", "numero", "nº", "n", "my", "mi", "the", "el", "de", "card")
 
 func (USDriverLicenseRecognizer) recognizeDoc(d *doc) []Span {
+	toks := d.tokens()
 	// Prefilter on the words that must be there.
-	if !containsFold(d.text, "licen") && !containsFold(d.text, "dl") && !containsFold(d.text, "conduc") && !containsFold(d.text, "driv") {
+	cue := false
+	for _, t := range toks {
+		if t.kind == tokWord && t.flags&gDLCue != 0 {
+			cue = true
+			break
+		}
+	}
+	if !cue {
 		return nil
 	}
-	toks := d.tokens()
 	var out []Span
 	for i := 0; i < len(toks); i++ {
 		if toks[i].kind != tokWord {

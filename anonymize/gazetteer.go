@@ -35,6 +35,7 @@ const (
 	gWeekday                         // a weekday name
 	gZipCue                          // zip, postcode…
 	gField                           // name, nombre… (a field label)
+	gDLCue                           // license, licencia, dl…
 )
 
 type gazetteer struct {
@@ -89,6 +90,9 @@ var loadGazetteer = sync.OnceValue(func() *gazetteer {
 	}
 	for w := range months {
 		g.words[w] |= gMonth
+	}
+	for _, w := range []string{"license", "licence", "licencia", "dl", "cdl", "permiso", "carnet", "carné"} {
+		g.words[w] |= gDLCue
 	}
 	for w := range personCuesByLast {
 		g.words[w] |= gPersonCue

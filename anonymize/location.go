@@ -29,6 +29,9 @@ var placeInner = wordSet("de", "del", "la", "las", "los", "le", "les", "di", "da
 
 func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 	toks := d.tokens()
+	if !d.anyCap {
+		return nil // places are written with a capital
+	}
 	g := loadGazetteer()
 	var out []Span
 	shout := isShouting(d, toks)

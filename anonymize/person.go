@@ -65,13 +65,19 @@ type nameClass struct {
 
 func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 	toks := d.tokens()
-	if len(toks) == 0 {
-		return nil
+	if len(toks) == 0 || !d.anyCap && d.anyFlags&gFirst == 0 {
+		return nil // no capital and no given name: nothing to start a name
 	}
 	g := loadGazetteer()
 	// Mostly upper-case texts carry no capitalisation signal.
 	capsText := isShouting(d, toks)
-	cls := make([]nameClass, len(toks))
+	var clsBuf [64]nameClass
+	cls := clsBuf[:0]
+	if len(toks) > len(clsBuf) {
+		cls = make([]nameClass, len(toks))
+	} else {
+		cls = clsBuf[:len(toks)]
+	}
 	for i, t := range toks {
 		if t.kind != tokWord {
 			continue
@@ -252,6 +258,16 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 
 // isShouting reports whether most words of the text are upper case.
 func isShouting(d *doc, toks []token) bool {
+	if d.shout == 0 {
+		d.shout = 1
+		if computeShouting(toks) {
+			d.shout = 2
+		}
+	}
+	return d.shout == 2
+}
+
+func computeShouting(toks []token) bool {
 	words, caps := 0, 0
 	for _, t := range toks {
 		if t.kind == tokWord && t.end-t.start > 1 {

@@ -83,23 +83,56 @@ func contextWindow(text string, start, end, n int) (before, after string) {
 
 // hasContext reports whether one of words appears as a whole word (case
 // insensitive) in the window of n bytes before start, or, when after is
-// true, after end too.
+// true, after end too. It allocates nothing for ASCII words.
 func hasContext(text string, start, end, n int, words map[string]bool, after bool) bool {
 	if len(words) == 0 {
 		return false
 	}
 	b, a := contextWindow(text, start, end, n)
-	for _, w := range lowerWords(b) {
-		if words[w] {
-			return true
-		}
+	if anyWord(b, words) {
+		return true
 	}
-	if after {
-		for _, w := range lowerWords(a) {
-			if words[w] {
+	return after && anyWord(a, words)
+}
+
+// anyWord reports whether a word of s, lower-cased, is in words.
+func anyWord(s string, words map[string]bool) bool {
+	var buf [32]byte
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			i += n
+			continue
+		}
+		j := i
+		ascii := true
+		for j < len(s) {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				break
+			}
+			if r >= utf8.RuneSelf {
+				ascii = false
+			}
+			j += n
+		}
+		w := s[i:j]
+		if ascii && len(w) <= len(buf) {
+			for k := 0; k < len(w); k++ {
+				c := w[k]
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				buf[k] = c
+			}
+			if words[string(buf[:len(w)])] {
 				return true
 			}
+		} else if words[strings.ToLower(w)] {
+			return true
 		}
+		i = j
 	}
 	return false
 }

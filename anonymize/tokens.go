@@ -36,6 +36,12 @@ type doc struct {
 	toks   []token
 	tokked bool
 	pooled bool // toks come from and go back to tokenPool
+	pool   *[]token
+	shout  int8 // isShouting cache: 0 unknown, 1 no, 2 yes
+	// Summaries of the tokens, for recognizers to skip texts early.
+	anyFlags uint32 // OR of every word's gazetteer flags
+	anyCap   bool   // some word starts with a capital
+	anyDigit bool   // some token is a number
 }
 
 // tokens returns the text's tokens.
@@ -44,11 +50,21 @@ func (d *doc) tokens() []token {
 		var buf []token
 		if d.pooled {
 			if p, ok := tokenPool.Get().(*[]token); ok {
+				d.pool = p
 				buf = (*p)[:0]
 			}
 		}
 		d.toks = tokenizeInto(buf, d.text)
 		d.tokked = true
+		for _, t := range d.toks {
+			switch t.kind {
+			case tokWord:
+				d.anyFlags |= t.flags
+				d.anyCap = d.anyCap || t.cap
+			case tokNum:
+				d.anyDigit = true
+			}
+		}
 	}
 	return d.toks
 }
@@ -60,10 +76,14 @@ var tokenPool sync.Pool
 // after.
 func (d *doc) release() {
 	if d.pooled && d.toks != nil && cap(d.toks) <= 4096 {
-		toks := d.toks[:0]
-		tokenPool.Put(&toks)
+		p := d.pool
+		if p == nil {
+			p = new([]token)
+		}
+		*p = d.toks[:0]
+		tokenPool.Put(p)
 	}
-	d.toks = nil
+	d.toks, d.pool = nil, nil
 }
 
 func (d *doc) str(t token) string { return d.text[t.start:t.end] }
@@ -169,6 +189,20 @@ func tokenizeInto(toks []token, text string) []token {
 		upper, letters := 0, 0
 		j := i
 		for j < len(text) {
+			if c := text[j]; c < utf8.RuneSelf {
+				// ASCII fast path.
+				if isAlpha(c) {
+					letters++
+					if c <= 'Z' {
+						upper++
+					}
+					j++
+					continue
+				}
+				if c != '\'' && c != '-' {
+					break
+				}
+			}
 			r, n := utf8.DecodeRuneInString(text[j:])
 			if unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) {
 				letters++
