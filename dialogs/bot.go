@@ -6,12 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
+	"strings"
 	"text/template"
+	"unicode"
 
 	"github.com/go-playground/validator/v10"
 	"gopkg.in/yaml.v3"
+
+	"github.com/veilhq/veil/nlu"
 )
 
 //go:embed examples/shop.yaml
@@ -30,9 +36,23 @@ type Bot struct {
 
 // IntentSpec describes one intent.
 type IntentSpec struct {
-	Description string   `yaml:"description"`
-	Keywords    []string `yaml:"keywords"`
-	Examples    []string `yaml:"examples"`
+	Description string      `yaml:"description"`
+	Keywords    []string    `yaml:"keywords"`
+	Examples    []Utterance `yaml:"examples"` // training data for the trained NLU
+}
+
+// Utterance is one training example and the line it is on.
+type Utterance struct {
+	Text string
+	Line int
+}
+
+func (u *Utterance) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: an example must be a string", n.Line)
+	}
+	u.Text, u.Line = n.Value, n.Line
+	return nil
 }
 
 // ButtonSpec is a reply button in a flow's answer.
@@ -141,6 +161,9 @@ func (b *Bot) check() error {
 	if len(b.Cancel) == 0 {
 		b.Cancel = []string{"cancel", "stop that", "nevermind", "never mind", "cancelar"}
 	}
+	if err := b.checkExamples(); err != nil {
+		return err
+	}
 	names := map[string]bool{}
 	started := map[string]string{}
 	for _, f := range b.Flows {
@@ -227,6 +250,46 @@ func checkRule(rule string) (err error) {
 		return verr
 	}
 	return nil
+}
+
+// checkExamples rejects training data a classifier cannot learn from: an
+// intent with a single example, or one utterance under two intents.
+func (b *Bot) checkExamples() error {
+	type seen struct {
+		intent string
+		line   int
+	}
+	utterances := map[string]seen{}
+	for _, name := range slices.Sorted(maps.Keys(b.Intents)) {
+		in := b.Intents[name]
+		if len(in.Examples) == 1 {
+			return b.errf(in.Examples[0].Line, "intent %q has only one example; give at least two, or none", name)
+		}
+		for _, u := range in.Examples {
+			key := strings.Join(strings.FieldsFunc(strings.ToLower(u.Text), func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+			}), " ")
+			if key == "" {
+				return b.errf(u.Line, "intent %q: an example has no words", name)
+			}
+			if prev, ok := utterances[key]; ok && prev.intent != name {
+				return b.errf(u.Line, "example %q of intent %q is also an example of %q (line %d)", u.Text, name, prev.intent, prev.line)
+			}
+			utterances[key] = seen{name, u.Line}
+		}
+	}
+	return nil
+}
+
+// Examples returns the training examples of every intent.
+func (b *Bot) Examples() []nlu.Example {
+	var out []nlu.Example
+	for _, name := range slices.Sorted(maps.Keys(b.Intents)) {
+		for _, u := range b.Intents[name].Examples {
+			out = append(out, nlu.Example{Text: u.Text, Intent: name})
+		}
+	}
+	return out
 }
 
 // Keywords returns each intent's keywords (for the rules NLU).

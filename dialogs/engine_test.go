@@ -142,6 +142,22 @@ func TestGreetButtonsRouteToIntents(t *testing.T) {
 	}
 }
 
+func TestExampleBotTrainingData(t *testing.T) {
+	ex := ExampleBot().Examples()
+	per := map[string]int{}
+	for _, e := range ex {
+		per[e.Intent]++
+	}
+	if len(per) < 5 {
+		t.Fatalf("example bot has examples for %d intents", len(per))
+	}
+	for intent, n := range per {
+		if n < 5 {
+			t.Errorf("intent %q has %d examples", intent, n)
+		}
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	base := "intents:\n  a:\n    keywords: [x]\n"
 	tests := []struct {
@@ -154,6 +170,9 @@ func TestParseErrors(t *testing.T) {
 		{"ErrUnknownKey", base + "flowz: []\n", "field flowz not found"},
 		{"ErrNoIntents", "flows: []\n", "no intents"},
 		{"ErrTooManyButtons", base + "flows:\n  - name: f\n    intents: [a]\n    reply: hi\n    buttons: [{title: a, intent: a}, {title: b, intent: a}, {title: c, intent: a}, {title: d, intent: a}]\n", "at most 3 buttons"},
+		{"ErrOneExample", "intents:\n  a:\n    keywords: [x]\n    examples: [\"hello there\"]\n", "bot.yaml:4: intent \"a\" has only one example"},
+		{"ErrDuplicateUtterance", "intents:\n  a:\n    examples:\n      - Hello there\n      - hi\n  b:\n    examples:\n      - bye\n      - \"hello, there!\"\n", "bot.yaml:9: example \"hello, there!\" of intent \"b\" is also an example of \"a\" (line 4)"},
+		{"ErrExampleNotString", "intents:\n  a:\n    examples:\n      - {x: 1}\n      - hi\n", "line 4: an example must be a string"},
 		{"ErrTwoFlowsOneIntent", base + "flows:\n  - name: f\n    intents: [a]\n    reply: hi\n  - name: g\n    intents: [a]\n    reply: hi\n", "already starts flow"},
 	}
 	for _, tt := range tests {
