@@ -19,7 +19,6 @@ import (
 	"github.com/veilhq/veil/dialogs"
 	"github.com/veilhq/veil/keyring"
 	"github.com/veilhq/veil/nlu"
-	"github.com/veilhq/veil/nlu/rules"
 	"github.com/veilhq/veil/pipeline"
 	"github.com/veilhq/veil/stages"
 	"github.com/veilhq/veil/store"
@@ -43,7 +42,7 @@ type Options struct {
 	Sender   Sender           // where replies go; nil drops them (chat collects them itself)
 	Now      func() time.Time // clock; nil = time.Now
 	Fallback stages.Fallback  // answers what no dialog takes; nil = the LLM when configured, else the bot's canned reply
-	NLU      nlu.Parser       // nil = the rules NLU over the bot's keywords
+	NLU      nlu.Parser       // nil = the configured nlu.pipeline; decisions always use its thresholds
 	Store    store.Store      // nil = open the configured store
 	Workers  int              // turns processed at once across users; 0 = 8
 }
@@ -111,11 +110,13 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 		}
 	}
 	a.Dialogs = dialogs.NewEngine(bot, st, cfg.Retention.DialogState, a.now)
-	parser := opts.NLU
-	if parser == nil {
-		if parser, err = newParser(bot); err != nil {
-			return nil, err
-		}
+	nluChain, err := newNLU(ctx, cfg, bot, log)
+	if err != nil {
+		return nil, err
+	}
+	var parser nlu.Parser = nluChain
+	if opts.NLU != nil {
+		parser = opts.NLU
 	}
 	fallback := opts.Fallback
 	if fallback == nil {
@@ -127,7 +128,7 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	a.Runner = pipeline.NewRunner(log, pipeline.Options{Timeout: cfg.Pipeline.TurnTimeout, Now: a.now},
 		consent.NewGate(st, rights{a}, notice, a.now),
 		&stages.PII{Engine: a.Engine},
-		&stages.Route{NLU: parser, Dialogs: a.Dialogs, Threshold: cfg.NLU.Threshold, Fallback: fallback, Log: log},
+		&stages.Route{NLU: parser, Decide: nluChain.Decide, Dialogs: a.Dialogs, Fallback: fallback, Log: log},
 		&stages.Respond{Engine: a.Engine},
 		&stages.Record{Store: st, Retention: stages.Retention{UserText: cfg.Retention.UserText, BotText: cfg.Retention.BotText}, Now: a.now},
 	)
@@ -137,34 +138,6 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	}
 	a.disp = newDispatcher(workers, a.handle)
 	return a, nil
-}
-
-// newParser builds the configured NLU for a bot: today the rules NLU over
-// the bot's keywords.
-func newParser(bot *dialogs.Bot) (nlu.Parser, error) {
-	var rs []rules.Rule
-	for name, kws := range bot.Keywords() {
-		if len(kws) > 0 {
-			rs = append(rs, rules.Rule{Intent: name, Keywords: kws})
-		}
-	}
-	p, err := rules.New(rs)
-	if err != nil {
-		return nil, fmt.Errorf("nlu: %w", err)
-	}
-	return p, nil
-}
-
-// defaultParser is newParser for the configured bot.
-func defaultParser(cfg config.Config) (nlu.Parser, error) {
-	bot := dialogs.ExampleBot()
-	if cfg.Bot != "" {
-		var err error
-		if bot, err = dialogs.LoadFile(cfg.Bot); err != nil {
-			return nil, err
-		}
-	}
-	return newParser(bot)
 }
 
 func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {

@@ -95,10 +95,22 @@ type Anonymize struct {
 	Language      string `yaml:"language" validate:"oneof=en es"`
 }
 
-// NLU configures routing.
+// NLU configures intent recognition and routing.
 type NLU struct {
-	// Threshold is the confidence below which a turn goes to the fallback.
+	// Pipeline lists the intent parsers tried in order; the first confident
+	// one wins: classifier (trained locally), rules (the bot's keywords),
+	// llm (the OpenAI-compatible model; needs openai.api_key).
+	Pipeline []string `yaml:"pipeline" validate:"min=1,dive,oneof=classifier rules llm"`
+	// Threshold is the confidence an intent needs to start a dialog.
 	Threshold float64 `yaml:"threshold" validate:"gte=0,lte=1"`
+	// MarginThreshold: when the top two intents are closer than this, the
+	// user is asked to choose (reply buttons); 0 turns that off.
+	MarginThreshold float64 `yaml:"margin_threshold" validate:"gte=0,lte=1"`
+	// Overrides sets the threshold of single intents.
+	Overrides map[string]float64 `yaml:"overrides" validate:"dive,gte=0,lte=1"`
+	// Model is a classifier saved by `veil nlu train`; empty = train on the
+	// bot's examples at start.
+	Model string `yaml:"model" env:"VEIL_NLU_MODEL"`
 }
 
 // Default returns the embedded-default configuration: no PostgreSQL, no
@@ -132,7 +144,7 @@ func Default() Config {
 		},
 		Pipeline:  Pipeline{TurnTimeout: 10 * time.Second},
 		Anonymize: Anonymize{Language: "en", Threshold: 0.4},
-		NLU:       NLU{Threshold: 0.5},
+		NLU:       NLU{Pipeline: []string{"classifier", "rules"}, Threshold: 0.5, MarginThreshold: 0.1},
 	}
 }
 

@@ -36,6 +36,7 @@ type Bot struct {
 
 // IntentSpec describes one intent.
 type IntentSpec struct {
+	Title       string      `yaml:"title"` // button label (≤ 20 characters) when the user is asked to choose
 	Description string      `yaml:"description"`
 	Keywords    []string    `yaml:"keywords"`
 	Examples    []Utterance `yaml:"examples"` // training data for the trained NLU
@@ -164,6 +165,11 @@ func (b *Bot) check() error {
 	if err := b.checkExamples(); err != nil {
 		return err
 	}
+	for _, name := range slices.Sorted(maps.Keys(b.Intents)) {
+		if n := len([]rune(b.Intents[name].Title)); n > 20 {
+			return fmt.Errorf("%s: intent %q: title must be at most 20 characters (has %d)", b.file, name, n)
+		}
+	}
 	names := map[string]bool{}
 	started := map[string]string{}
 	for _, f := range b.Flows {
@@ -290,6 +296,22 @@ func (b *Bot) Examples() []nlu.Example {
 		}
 	}
 	return out
+}
+
+// Title is an intent's button label: its title, or its name made readable
+// and cut to WhatsApp's 20 characters.
+func (b *Bot) Title(intent string) string {
+	if in, ok := b.Intents[intent]; ok && in.Title != "" {
+		return in.Title
+	}
+	t := strings.ReplaceAll(intent, "_", " ")
+	if t != "" {
+		t = strings.ToUpper(t[:1]) + t[1:]
+	}
+	if r := []rune(t); len(r) > 20 {
+		t = strings.TrimSpace(string(r[:20]))
+	}
+	return t
 }
 
 // Keywords returns each intent's keywords (for the rules NLU).

@@ -92,6 +92,14 @@ func TestExampleBotFlows(t *testing.T) {
 		{"greeting offers intent buttons", []turn{
 			{intent: "greet", text: "hi", want: []string{"shop assistant"}},
 		}},
+		{"an answer to the question beats an interrupting intent", []turn{
+			{intent: "book_appointment", text: "book an appointment on friday", want: []string{"phone number"}},
+			{intent: "human_handoff", text: "call me on <PHONE_1> please", want: []string{"Book an appointment on friday?"}},
+		}},
+		{"an intent button interrupts even a valid answer", []turn{
+			{intent: "order_status", text: "order 12345678", want: []string{"email address"}},
+			{intent: "opening_hours", button: IntentButtonPrefix + "opening_hours", text: "Opening hours <EMAIL_1>", want: []string{"Monday to Friday", "Back to where we were"}},
+		}},
 		{"handoff holds the conversation", []turn{
 			{intent: "human_handoff", text: "a human please", want: []string{"colleague"}},
 			{text: "hello?", unhandled: true},
