@@ -216,10 +216,6 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 				s = toks[i-1].start
 			}
 			if e, _, ok := numAt(i + 1); ok && i+1 < len(toks) && toks[i+1].gap && !toks[i+1].nl {
-				// A leading building number belongs to it: "583 Magrethevej 298".
-				if i > 0 && toks[i-1].kind == tokNum && s == t.start && toks[i].gap {
-					s = toks[i-1].start
-				}
 				add(s, e, 0.65)
 				continue
 			}

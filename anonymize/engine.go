@@ -49,7 +49,18 @@ type EngineConfig struct {
 	VaultTTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// GuardTypes are the entity types the output guard of Reidentify masks
+	// when a reply carries one that is not the user's own. Nil means
+	// DefaultGuardTypes: identifiers a model has no business writing.
+	// Names, places and dates are not guarded by default: a model writes
+	// "Monday", "Madrid" or its own persona's name legitimately, and it never
+	// saw another user's real ones.
+	GuardTypes []string
 }
+
+// DefaultGuardTypes are the types the output guard masks by default.
+var DefaultGuardTypes = []string{EntityEmail, EntityPhone, EntityCreditCard, EntityIBAN, EntityIP, EntityMAC, EntityCrypto,
+	EntityUSSSN, EntityUKNINO, EntityESNIF, EntityUSDriver}
 
 // DefaultVaultTTL is the vault expiry when EngineConfig.VaultTTL is 0.
 const DefaultVaultTTL = 30 * 24 * time.Hour
@@ -63,6 +74,10 @@ type Engine struct {
 	sealer   Sealer
 	locks    [64]sync.Mutex
 	seed     maphash.Seed
+	// surrogates is true when an operator writes surrogates, which
+	// Reidentify must look for in replies.
+	surrogates bool
+	guardTypes map[string]bool
 }
 
 // Result is an anonymized text.
@@ -100,19 +115,29 @@ func NewEngine(cfg EngineConfig, analyzer *Analyzer, vault store.Vault, sealer S
 		ops[t] = oc
 	}
 	cfg.Operators = ops
-	needVault := false
+	needVault, surrogates := false, false
 	for _, oc := range append([]OperatorConfig{cfg.Default}, mapValues(ops)...) {
 		if err := oc.validate(); err != nil {
 			return nil, fmt.Errorf("anonymize: engine: %w", err)
 		}
-		if oc.Operator == OpPseudonymize {
+		if oc.Operator == OpPseudonymize || oc.Operator == OpSurrogate {
 			needVault = true
+		}
+		if oc.Operator == OpSurrogate {
+			surrogates = true
 		}
 	}
 	if needVault && (vault == nil || sealer == nil) {
-		return nil, errors.New("anonymize: engine: pseudonymize needs a vault and a sealer")
+		return nil, errors.New("anonymize: engine: pseudonymize and surrogate need a vault and a sealer")
 	}
-	return &Engine{cfg: cfg, analyzer: analyzer, vault: vault, sealer: sealer, seed: maphash.MakeSeed()}, nil
+	if cfg.GuardTypes == nil {
+		cfg.GuardTypes = DefaultGuardTypes
+	}
+	guard := make(map[string]bool, len(cfg.GuardTypes))
+	for _, t := range cfg.GuardTypes {
+		guard[t] = true
+	}
+	return &Engine{cfg: cfg, analyzer: analyzer, vault: vault, sealer: sealer, seed: maphash.MakeSeed(), surrogates: surrogates, guardTypes: guard}, nil
 }
 
 func mapValues[K comparable, V any](m map[K]V) []V {
@@ -169,8 +194,8 @@ func (e *Engine) Anonymize(ctx context.Context, conv Conversation, text string) 
 		var repl string
 		var err error
 		switch oc.Operator {
-		case OpPseudonymize:
-			repl, err = pe.token(ctx, s.Type, value)
+		case OpPseudonymize, OpSurrogate:
+			repl, err = pe.token(ctx, s.Type, value, oc.Operator == OpSurrogate)
 		default:
 			repl, err = e.apply(ctx, conv, oc, s, value)
 		}
@@ -196,6 +221,8 @@ type pseudonymizer struct {
 	locked  *sync.Mutex
 	counts  map[string]int    // token label → highest number in use
 	byIndex map[string]string // blind index → token, this call
+	used    map[string]bool   // tokens and surrogates in use
+	entries []store.VaultEntry
 }
 
 func (p *pseudonymizer) unlock() {
@@ -205,7 +232,7 @@ func (p *pseudonymizer) unlock() {
 	}
 }
 
-func (p *pseudonymizer) token(ctx context.Context, typ, value string) (string, error) {
+func (p *pseudonymizer) token(ctx context.Context, typ, value string, surrogate bool) (string, error) {
 	e := p.e
 	if p.locked == nil {
 		p.locked = e.lock(p.conv.ID)
@@ -229,26 +256,39 @@ func (p *pseudonymizer) token(ctx context.Context, typ, value string) (string, e
 	case !errors.Is(err, store.ErrNotFound):
 		return "", fmt.Errorf("anonymize: vault lookup: %w", err)
 	}
-	if p.counts == nil {
-		entries, err := e.vault.Entries(ctx, p.conv.ID)
+	if err := p.loadEntries(ctx); err != nil {
+		return "", err
+	}
+	// "John" after "John Smith" (or the reverse) is the same person when
+	// exactly one earlier name matches it word for word.
+	if typ == EntityPerson {
+		tok, err := p.samePerson(ctx, norm)
 		if err != nil {
-			return "", fmt.Errorf("anonymize: vault entries: %w", err)
+			return "", err
 		}
-		p.counts = make(map[string]int)
-		for _, en := range entries {
-			if label, n, ok := ParseToken(en.Token); ok && n > p.counts[label] {
-				p.counts[label] = n
-			}
+		if tok != "" {
+			p.remember(idx, tok)
+			return tok, nil
 		}
 	}
-	label := TokenLabel(typ)
-	p.counts[label]++
-	tok := FormatToken(label, p.counts[label])
+	var tok string
+	if surrogate {
+		for attempt := 0; ; attempt++ {
+			tok = Surrogate(typ, value, idx, attempt)
+			if !p.used[tok] && NormalizeValue(typ, tok, p.conv.Region) != norm || attempt > 20 {
+				break
+			}
+		}
+	} else {
+		label := TokenLabel(typ)
+		p.counts[label]++
+		tok = FormatToken(label, p.counts[label])
+	}
 	sealed, err := e.sealer.Seal(ctx, p.conv.Subject, []byte(value), vaultAAD(p.conv.ID, tok))
 	if err != nil {
 		return "", fmt.Errorf("anonymize: seal: %w", err)
 	}
-	err = e.vault.PutEntry(ctx, store.VaultEntry{
+	ent = store.VaultEntry{
 		Conversation: p.conv.ID,
 		Subject:      p.conv.Subject,
 		Token:        tok,
@@ -256,12 +296,76 @@ func (p *pseudonymizer) token(ctx context.Context, typ, value string) (string, e
 		Index:        idx,
 		Value:        sealed,
 		Expires:      e.cfg.Now().Add(e.cfg.VaultTTL),
-	})
-	if err != nil {
+	}
+	if err := e.vault.PutEntry(ctx, ent); err != nil {
 		return "", fmt.Errorf("anonymize: vault put: %w", err)
 	}
+	p.entries = append(p.entries, ent)
+	p.used[tok] = true
 	p.remember(idx, tok)
 	return tok, nil
+}
+
+// loadEntries reads the conversation's entries once per call.
+func (p *pseudonymizer) loadEntries(ctx context.Context) error {
+	if p.counts != nil {
+		return nil
+	}
+	entries, err := p.e.vault.Entries(ctx, p.conv.ID)
+	if err != nil {
+		return fmt.Errorf("anonymize: vault entries: %w", err)
+	}
+	now := p.e.cfg.Now()
+	p.counts = make(map[string]int)
+	p.used = make(map[string]bool)
+	for _, en := range entries {
+		if label, n, ok := ParseToken(en.Token); ok && n > p.counts[label] {
+			p.counts[label] = n
+		}
+		p.used[en.Token] = true
+		if en.Subject == p.conv.Subject && (en.Expires.IsZero() || en.Expires.After(now)) {
+			p.entries = append(p.entries, en)
+		}
+	}
+	return nil
+}
+
+// samePerson returns the token of the one earlier PERSON whose words
+// contain norm's words, or whose words norm contains ("John" and "John
+// Smith"), or "" when none or several do.
+func (p *pseudonymizer) samePerson(ctx context.Context, norm string) (string, error) {
+	words := strings.Fields(foldAccents(norm))
+	if len(words) == 0 {
+		return "", nil
+	}
+	found := ""
+	for _, en := range p.entries {
+		if en.Type != EntityPerson {
+			continue
+		}
+		pt, err := p.e.sealer.Open(ctx, p.conv.Subject, en.Value, vaultAAD(p.conv.ID, en.Token))
+		if err != nil {
+			return "", fmt.Errorf("anonymize: open %s: %w", en.Token, err)
+		}
+		other := strings.Fields(foldAccents(NormalizeValue(EntityPerson, string(pt), "")))
+		if subsetWords(words, other) || subsetWords(other, words) {
+			if found != "" && found != en.Token {
+				return "", nil // ambiguous
+			}
+			found = en.Token
+		}
+	}
+	return found, nil
+}
+
+// subsetWords reports whether every word of a is in b.
+func subsetWords(a, b []string) bool {
+	for _, w := range a {
+		if !slices.Contains(b, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *pseudonymizer) remember(idx []byte, tok string) {
@@ -412,56 +516,34 @@ func findTokens(text string) [][2]int {
 	}
 }
 
-// Reidentify restores the tokens of this conversation in text (a reply
-// written from anonymized text) to their original values.
+// Reidentify restores the tokens (and surrogates) of this conversation in
+// text, a reply written from anonymized text such as an LLM's answer, to
+// their original values.
 //
-// Only tokens present in this conversation's vault are restored; a token
-// of another conversation, an expired or unknown token stays as it is (a
-// placeholder such as <EMAIL_3> carries no personal data). The output is
-// guarded: personal data written in text itself (a value the LLM or a
-// dialog made up or copied from elsewhere) is replaced by its type label,
-// e.g. <PHONE_NUMBER>, unless it is one of this conversation's own values.
+// Only tokens present in this conversation's vault, for this subject and
+// unexpired, are restored; a token of another conversation, an expired or
+// unknown token stays as it is (a placeholder such as <EMAIL_3> carries no
+// personal data). The output is guarded: a value of a guarded type
+// (EngineConfig.GuardTypes) written in text itself, which the model made up
+// or copied from elsewhere, is replaced by its type label, e.g.
+// <PHONE_NUMBER>, unless it is one of this conversation's own values.
 func (e *Engine) Reidentify(ctx context.Context, conv Conversation, text string) (string, error) {
-	toks := findTokens(text)
-	guard := e.analyzer.Analyze(text, e.analyzeOpts(conv)...)
+	var guard []Span
+	for _, s := range e.analyzer.Analyze(text, e.analyzeOpts(conv)...) {
+		if e.guardTypes[s.Type] {
+			guard = append(guard, s)
+		}
+	}
+	toks, values, err := e.restoreValues(ctx, conv, text)
+	if err != nil {
+		return "", err
+	}
 	if len(toks) == 0 && len(guard) == 0 {
 		return text, nil
 	}
 	if e.vault == nil || e.sealer == nil {
 		// Nothing can be restored or recognised as the user's own.
 		return replaceAll(text, nil, guard, nil), nil
-	}
-	var byToken map[string]store.VaultEntry
-	if len(toks) > 0 {
-		entries, err := e.vault.Entries(ctx, conv.ID)
-		if err != nil {
-			return "", fmt.Errorf("anonymize: vault entries: %w", err)
-		}
-		now := e.cfg.Now()
-		byToken = make(map[string]store.VaultEntry, len(entries))
-		for _, en := range entries {
-			if en.Conversation != conv.ID || en.Subject != conv.Subject {
-				continue
-			}
-			if !en.Expires.IsZero() && !en.Expires.After(now) {
-				continue
-			}
-			byToken[en.Token] = en
-		}
-	}
-	values := make([]string, len(toks))
-	for i, t := range toks {
-		tok := text[t[0]:t[1]]
-		en, ok := byToken[tok]
-		if !ok {
-			values[i] = tok
-			continue
-		}
-		pt, err := e.sealer.Open(ctx, conv.Subject, en.Value, vaultAAD(conv.ID, tok))
-		if err != nil {
-			return "", fmt.Errorf("anonymize: open %s: %w", tok, err)
-		}
-		values[i] = string(pt)
 	}
 	keep := make([]bool, len(guard))
 	for i, s := range guard {
@@ -484,6 +566,61 @@ func (e *Engine) Reidentify(ctx context.Context, conv Conversation, text string)
 		}
 		return "", keep[i-len(values)]
 	}), nil
+}
+
+// Restore puts back this conversation's own values for the tokens (and
+// surrogates) in a trusted text, such as a dialog reply built from a
+// business-written template and slot pseudonyms. Unlike Reidentify it runs
+// no output guard: use Reidentify for anything a model generated.
+func (e *Engine) Restore(ctx context.Context, conv Conversation, text string) (string, error) {
+	toks, values, err := e.restoreValues(ctx, conv, text)
+	if err != nil || len(toks) == 0 {
+		return text, err
+	}
+	return replaceAll(text, toks, nil, func(i int) (string, bool) { return values[i], true }), nil
+}
+
+// restoreValues finds the tokens (and, when surrogates are in use, the
+// surrogates) in text and returns their offsets and the values they stand
+// for in this conversation; unknown ones map to themselves.
+func (e *Engine) restoreValues(ctx context.Context, conv Conversation, text string) ([][2]int, []string, error) {
+	toks := findTokens(text)
+	if len(toks) == 0 && !e.surrogates || e.vault == nil || e.sealer == nil {
+		return toks, nil, nil
+	}
+	entries, err := e.vault.Entries(ctx, conv.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("anonymize: vault entries: %w", err)
+	}
+	now := e.cfg.Now()
+	byToken := make(map[string]store.VaultEntry, len(entries))
+	for _, en := range entries {
+		if en.Conversation != conv.ID || en.Subject != conv.Subject {
+			continue
+		}
+		if !en.Expires.IsZero() && !en.Expires.After(now) {
+			continue
+		}
+		byToken[en.Token] = en
+	}
+	if e.surrogates {
+		toks = addSurrogates(text, toks, byToken)
+	}
+	values := make([]string, len(toks))
+	for i, t := range toks {
+		tok := text[t[0]:t[1]]
+		en, ok := byToken[tok]
+		if !ok {
+			values[i] = tok
+			continue
+		}
+		pt, err := e.sealer.Open(ctx, conv.Subject, en.Value, vaultAAD(conv.ID, tok))
+		if err != nil {
+			return nil, nil, fmt.Errorf("anonymize: open %s: %w", tok, err)
+		}
+		values[i] = string(pt)
+	}
+	return toks, values, nil
 }
 
 // replaceAll writes text with every token toks[i] replaced by repl(i) and
@@ -537,4 +674,44 @@ func replaceAll(text string, toks [][2]int, guard []Span, repl func(int) (string
 	}
 	b.WriteString(text[last:])
 	return b.String()
+}
+
+// addSurrogates adds to toks every occurrence in text of a surrogate (a
+// vault token that is not a <LABEL_n> pseudonym), longest first, and
+// returns them sorted and non-overlapping.
+func addSurrogates(text string, toks [][2]int, byToken map[string]store.VaultEntry) [][2]int {
+	var surr []string
+	for tok := range byToken {
+		if _, _, ok := ParseToken(tok); !ok && tok != "" {
+			surr = append(surr, tok)
+		}
+	}
+	if len(surr) == 0 {
+		return toks
+	}
+	slices.SortFunc(surr, func(a, b string) int { return len(b) - len(a) })
+	taken := func(s, e int) bool {
+		for _, t := range toks {
+			if s < t[1] && t[0] < e {
+				return true
+			}
+		}
+		return false
+	}
+	for _, sg := range surr {
+		for from := 0; ; {
+			k := strings.Index(text[from:], sg)
+			if k < 0 {
+				break
+			}
+			s := from + k
+			e := s + len(sg)
+			if !taken(s, e) && !letterBefore(text, s) && !letterAt(text, e) {
+				toks = append(toks, [2]int{s, e})
+			}
+			from = e
+		}
+	}
+	slices.SortFunc(toks, func(a, b [2]int) int { return a[0] - b[0] })
+	return toks
 }

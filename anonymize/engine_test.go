@@ -191,6 +191,7 @@ func TestEngineOutputGuard(t *testing.T) {
 		{"own value written raw kept", "We have ANA@example.com on file", "We have ANA@example.com on file"},
 		{"own phone other format kept", "Is +34612345678 right?", "Is +34612345678 right?"},
 		{"token restored and foreign masked", "<EMAIL_1> or x@y.example", "ana@example.com or <EMAIL_ADDRESS>"},
+		{"names places dates not guarded by default", "See you Monday in Madrid, Laura García", "See you Monday in Madrid, Laura García"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -353,5 +354,16 @@ func TestTokens(t *testing.T) {
 				t.Errorf("FormatToken round trip: %q", FormatToken(label, n))
 			}
 		})
+	}
+}
+
+func TestEngineGuardTypes(t *testing.T) {
+	f := newEngineFixture(t, EngineConfig{GuardTypes: []string{EntityPerson}})
+	got, err := f.e.Reidentify(context.Background(), convA, "Ask Laura García at boss@corp.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Ask <PERSON> at boss@corp.example"; got != want {
+		t.Errorf("Reidentify = %q, want %q", got, want)
 	}
 }

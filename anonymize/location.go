@@ -98,5 +98,69 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 		out = append(out, Span{Start: t.start, End: bestEnd, Type: EntityLocation, Score: min(score, 0.9), Recognizer: "location"})
 		i = bestK
 	}
+	return append(out, cuedPlaces(d, toks, out)...)
+}
+
+// strongPlaceCues are verbs that announce a place after a preposition
+// ("flew to", "grew up in", "originally from", "vivo en"), and fields.
+var strongPlaceCues = wordSet("flew", "fly", "flying", "travelling", "traveling", "travel", "moved", "move", "moving", "went", "going",
+	"up", "born", "live", "lives", "living", "lived", "based", "located", "originally", "relocated", "visiting", "visited", "stay", "staying", "stayed",
+	"vivo", "vive", "vivimos", "viajo", "viaja", "voy", "fui", "nací", "naci", "nacido", "nacida", "soy", "mudé", "mude", "estoy", "resido")
+
+var placePreps = wordSet("to", "in", "from", "at", "near", "en", "a", "de", "desde", "cerca")
+
+var placeFields = wordSet("where", "city", "town", "country", "location", "ciudad", "país", "pais", "localidad", "municipio", "provincia", "lugar", "dónde", "donde")
+
+// cuedPlaces finds capitalised words the gazetteers do not know right
+// after a strong place cue ("flew to Staxroith", "grew up in Remniku",
+// "Where: Upton Scudamore"): given names and common words are left out.
+func cuedPlaces(d *doc, toks []token, found []Span) []Span {
+	var out []Span
+	for i := 1; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind != tokWord || !t.cap || t.flags&(gFirst|gCommon|gStop|gMonth|gWeekday|gTitle) != 0 {
+			continue
+		}
+		cue := false
+		p := toks[i-1]
+		switch {
+		case p.kind == tokPunct && d.str(p) == ":" && i >= 2 && toks[i-2].kind == tokWord && placeFields[d.lower(toks[i-2])]:
+			cue = true
+		case p.kind == tokWord && placePreps[d.lower(p)] && i >= 2 && toks[i-2].kind == tokWord && strongPlaceCues[d.lower(toks[i-2])]:
+			cue = true
+		case p.kind == tokWord && placePreps[d.lower(p)] && i >= 3 && toks[i-2].kind == tokWord && d.lower(toks[i-2]) == "am" || p.kind == tokWord && d.lower(p) == "in" && i >= 3 && d.lower(toks[i-2]) == "m" && d.str(toks[i-3]) == "'":
+			cue = true
+		}
+		if !cue {
+			continue
+		}
+		covered := false
+		for _, s := range found {
+			if t.start < s.End && s.Start < t.end {
+				covered = true
+			}
+		}
+		if covered {
+			continue
+		}
+		// Up to three capitalised words (with inner particles).
+		end, k := t.end, i+1
+		for n := 1; k < len(toks) && n < 3; n++ {
+			if toks[k].kind != tokWord || !toks[k].gap || toks[k].nl {
+				break
+			}
+			if toks[k].cap && toks[k].flags&(gStop|gCommon) == 0 {
+				end, k = toks[k].end, k+1
+				continue
+			}
+			if placeInner[d.lower(toks[k])] && k+1 < len(toks) && toks[k+1].cap && toks[k+1].gap {
+				end, k = toks[k+1].end, k+2
+				continue
+			}
+			break
+		}
+		out = append(out, Span{Start: t.start, End: end, Type: EntityLocation, Score: 0.5, Recognizer: "location"})
+		i = k - 1
+	}
 	return out
 }

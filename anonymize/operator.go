@@ -31,10 +31,15 @@ const (
 	// OpEncrypt replaces a value by <ENC:base64url(ciphertext)>, sealed with
 	// the subject's key; Engine.Decrypt reverses it.
 	OpEncrypt Operator = "encrypt"
+	// OpSurrogate replaces a value by a realistic fake of the same type and
+	// format (a name by a name, a card by a Luhn-valid card), the same fake
+	// for the same value all conversation long, so an LLM reads natural
+	// text; the vault maps it back like a pseudonym.
+	OpSurrogate Operator = "surrogate"
 )
 
 // Operators lists every operator name, for flags and config validation.
-var Operators = []Operator{OpPseudonymize, OpReplace, OpRedact, OpMask, OpHash, OpEncrypt}
+var Operators = []Operator{OpPseudonymize, OpSurrogate, OpReplace, OpRedact, OpMask, OpHash, OpEncrypt}
 
 // OperatorConfig configures the operator of one entity type.
 type OperatorConfig struct {

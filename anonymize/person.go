@@ -238,7 +238,7 @@ func isShouting(d *doc, toks []token) bool {
 			}
 		}
 	}
-	return words >= 3 && caps*10 >= words*6
+	return words >= 5 && caps*10 >= words*6
 }
 
 // sentenceStart reports whether toks[i] begins a sentence or a line.

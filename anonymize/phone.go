@@ -54,7 +54,8 @@ var phoneContext = map[string]map[string]bool{
 var phoneNegative = wordSet("order", "invoice", "ref", "reference", "tracking", "account", "acct", "id", "ticket", "booking",
 	"confirmation", "serial", "po", "sku", "transaction", "case", "policy", "customer", "member", "iban", "card", "isbn",
 	"pedido", "factura", "referencia", "seguimiento", "cuenta", "reserva", "expediente", "transacción", "transaccion",
-	"póliza", "poliza", "cliente", "socio", "tarjeta", "dni", "nie", "nif", "ssn")
+	"póliza", "poliza", "cliente", "socio", "tarjeta", "dni", "nie", "nif", "ssn",
+	"zip", "zipcode", "postal", "postcode", "cp", "license", "licence", "dl", "suite", "apt", "box", "unit", "psc")
 
 // Recognize implements Recognizer with no region.
 func (r *PhoneRecognizer) Recognize(text string) []Span {
@@ -322,7 +323,7 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 		words = phoneContext["en"]
 	}
 	ctx := hasContext(text, c.start, c.end, 40, words, true)
-	if !c.plus && nearNegative(text, c.start) {
+	if !c.plus && (nearNegative(text, c.start) || streetAfter(text, c.end)) {
 		return Span{}, false
 	}
 	_, valid := validPhone(raw, r.regions(o), c.plus, c.formatted || c.plus)
@@ -409,4 +410,18 @@ func RegionForNumber(waID string) string {
 		return ""
 	}
 	return r
+}
+
+// streetAfter reports whether one of the three words after i is a street
+// type ("24 4966 Bond Street"): the digits are a building number.
+func streetAfter(text string, i int) bool {
+	_, a := contextWindow(text, i, i, 40)
+	ws := lowerWords(a)
+	g := loadGazetteer()
+	for k := 0; k < len(ws) && k < 3; k++ {
+		if g.flags(ws[k])&gStreet != 0 && len(ws[k]) > 1 || isStreetSuffixWord(ws[k]) {
+			return true
+		}
+	}
+	return false
 }

@@ -164,7 +164,9 @@ note "server version $SERVER_NUM (major $PG_MAJOR)"
 section "pgvector"
 
 # debian_mirror prints the URL of the main Debian archive from the machine's
-# apt sources (one-line sources.list and deb822 .sources), not security.
+# apt sources (one-line sources.list and deb822 .sources), not security:
+# one ending in /debian if any, else the first that looks like a Debian
+# archive (a snapshot URL, for instance).
 debian_mirror() {
 	{
 		if [ -f /etc/apt/sources.list ]; then
@@ -177,7 +179,8 @@ debian_mirror() {
 			*.list) awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i ~ /:\/\//) { print $i; break } }' "$f" ;;
 			esac
 		done
-	} | grep -E '/debian/?$' | grep -v -- '-security' | head -n1 | sed 's:/*$::'
+	} | sed 's:/*$::' | grep -v -- '-security' | grep -E '/debian([/-]|$)' |
+		awk '/\/debian$/ { print; found = 1; exit } NR == 1 { first = $0 } END { if (!found && first != "") print first }'
 }
 
 build_pgvector() {
