@@ -60,7 +60,9 @@ func (s *Store) CompleteWithReply(ctx context.Context, id, subject string, paylo
 }
 
 // ClaimOutbox leases up to limit unsent replies, oldest first, for lease:
-// no other caller (in any replica) gets them until the lease ends. A sender
+// no other caller (in any replica) gets them until the lease ends. Only the
+// oldest unsent reply of each subject is claimable, so one user's replies
+// go out in order even with several senders. A sender
 // that dies leaves its items to be claimed again after the lease. Each
 // claim counts as an attempt.
 func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxItem, error) {
@@ -68,9 +70,10 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `UPDATE outbox o SET claimed_until = coalesce($1::timestamptz, now()) + $2::interval,
 			attempts = o.attempts + 1
-		FROM (SELECT id FROM outbox
-			WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < coalesce($1::timestamptz, now()))
-			ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) c
+		FROM (SELECT h.id FROM outbox h
+			WHERE h.sent_at IS NULL AND (h.claimed_until IS NULL OR h.claimed_until < coalesce($1::timestamptz, now()))
+			AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.subject = h.subject AND e.sent_at IS NULL AND e.id < h.id)
+			ORDER BY h.id LIMIT $3 FOR UPDATE SKIP LOCKED) c
 		WHERE o.id = c.id
 		RETURNING o.id, o.subject, o.payload, o.created, o.attempts - 1`, s.now(), lease, limit)
 	if err != nil {

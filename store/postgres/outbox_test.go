@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -30,6 +31,50 @@ func ids(items []OutboxItem) []int64 {
 	return out
 }
 
+func TestOutboxKeepsEachSubjectInOrder(t *testing.T) {
+	t.Parallel()
+	s := openMigrated(t, Options{})
+	ctx := t.Context()
+	var a1, a2, b1 int64
+	var err error
+	for _, q := range []struct {
+		id      *int64
+		subject string
+	}{{&a1, "subj-a"}, {&b1, "subj-b"}, {&a2, "subj-a"}} {
+		if *q.id, err = s.EnqueueOutbox(ctx, q.subject, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ClaimOutbox(ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := ids(got); len(ids) != 2 || ids[0] != a1 || ids[1] != b1 {
+		t.Fatalf("claim = %v, want only the head of each subject [%d %d]", ids, a1, b1)
+	}
+	// a2 waits for a1 even after a1 fails and its lease is released.
+	if err := s.MarkFailed(ctx, a1, 0); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.ClaimOutbox(ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := ids(got); len(ids) != 1 || ids[0] != a1 {
+		t.Fatalf("claim after a failure = %v, want the failed head %d again", ids, a1)
+	}
+	if err := s.MarkSent(ctx, a1); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.ClaimOutbox(ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := ids(got); len(ids) != 1 || ids[0] != a2 {
+		t.Fatalf("claim after the head was sent = %v, want %d", ids, a2)
+	}
+}
+
 func TestOutboxLease(t *testing.T) {
 	t.Parallel()
 	clk := &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
@@ -41,7 +86,7 @@ func TestOutboxLease(t *testing.T) {
 
 	var queued []int64
 	for i := range 3 {
-		id, err := a.EnqueueOutbox(ctx, "subj-a", []byte{byte('x' + i)})
+		id, err := a.EnqueueOutbox(ctx, fmt.Sprintf("subj-%d", i), []byte{byte('x' + i)})
 		if err != nil {
 			t.Fatal(err)
 		}
