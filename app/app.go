@@ -293,10 +293,12 @@ func (a *App) Converse(ctx context.Context, in Inbound) ([]pipeline.Reply, error
 	return turn.Out, nil
 }
 
-// handle is the dispatcher's per-item work: process, send, complete.
+// handle is the embedded dispatcher's per-item work: run the turn, send,
+// complete. A crash between sending and completing makes the turn run again
+// at start (at-least-once); the PostgreSQL mode goes through an outbox.
 func (a *App) handle(item store.InboxItem) {
 	ctx := context.Background()
-	turn, err := a.process(ctx, item)
+	turn, _ := a.runTurn(ctx, item)
 	if turn != nil && a.sender != nil {
 		for _, r := range turn.Out {
 			if err := a.sender.Send(ctx, turn.UserID, r); err != nil {
@@ -304,39 +306,41 @@ func (a *App) handle(item store.InboxItem) {
 			}
 		}
 	}
-	_ = err // logged by process
+	a.complete(ctx, item.ID)
 }
 
 // process runs one inbox item through the pipeline and completes it.
 func (a *App) process(ctx context.Context, item store.InboxItem) (*pipeline.Turn, error) {
-	complete := func() {
-		if err := a.Store.Complete(ctx, item.ID); err != nil {
-			a.Log.Error().Str("msg_id", item.ID).Err(err).Msg("inbox complete failed")
-		}
+	turn, err := a.runTurn(ctx, item)
+	a.complete(ctx, item.ID)
+	return turn, err
+}
+
+func (a *App) complete(ctx context.Context, id string) {
+	if err := a.Store.Complete(ctx, id); err != nil {
+		a.Log.Error().Str("msg_id", id).Err(err).Msg("inbox complete failed")
 	}
+}
+
+// runTurn opens an inbox item and runs it through the pipeline. It returns
+// a nil turn when there is nothing to process (the user's key was shredded,
+// or the item is unreadable); a turn with an error when a stage failed (the
+// runner logged it and put a safe reply in turn.Out).
+func (a *App) runTurn(ctx context.Context, item store.InboxItem) (*pipeline.Turn, error) {
 	raw, err := a.Keys.Open(ctx, item.Subject, item.Payload, inboxAAD(item.ID))
 	if errors.Is(err, keyring.ErrShredded) {
-		complete() // the user erased their data meanwhile: nothing to process
-		return nil, nil
+		return nil, nil // the user erased their data meanwhile
 	}
 	if err != nil {
 		a.Log.Error().Str("msg_id", item.ID).Err(err).Msg("inbox item unreadable")
-		complete()
 		return nil, err
 	}
 	var in Inbound
 	if err := json.Unmarshal(raw, &in); err != nil {
-		complete()
 		return nil, fmt.Errorf("inbox item %s: %w", item.ID, err)
 	}
 	turn := a.turn(in, item.Subject)
-	if err := a.Runner.Run(ctx, turn); err != nil {
-		// The runner logged it and put a safe reply in turn.Out.
-		complete()
-		return turn, err
-	}
-	complete()
-	return turn, nil
+	return turn, a.Runner.Run(ctx, turn)
 }
 
 func (a *App) turn(in Inbound, subject string) *pipeline.Turn {

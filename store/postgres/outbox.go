@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/veilhq/veil/store"
 )
 
 // OutboxItem is a reply waiting to be sent. Payload is encrypted with the
@@ -43,13 +45,20 @@ func enqueueOutbox(ctx context.Context, q querier, subject string, payload []byt
 
 // CompleteWithReply deletes inbox item id and queues the reply in one
 // transaction: the turn is either done with its reply queued, or not done.
+// It fails with store.ErrNotFound, queueing nothing, when the item is gone
+// (completed by another worker after this one's lease ran out, or erased).
 func (s *Store) CompleteWithReply(ctx context.Context, id, subject string, payload []byte) (int64, error) {
 	var out int64
 	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM inbox WHERE id = $1`, id); err != nil {
+		tag, err := tx.Exec(ctx, `DELETE FROM inbox WHERE id = $1`, id)
+		if err != nil {
 			return err
 		}
-		var err error
+		if tag.RowsAffected() == 0 {
+			// Another worker completed it (this one's lease ran out):
+			// queueing a second reply would send it twice.
+			return store.ErrNotFound
+		}
 		out, err = enqueueOutbox(ctx, tx, subject, payload, s.now())
 		return err
 	})

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -161,5 +162,15 @@ func TestCompleteWithReply(t *testing.T) {
 	}
 	if ok, err := s.Accept(ctx, store.InboxItem{ID: "wamid.1", Subject: "subj-a", Received: time.Now()}); err != nil || ok {
 		t.Errorf("redelivery after CompleteWithReply = %v, %v; want duplicate", ok, err)
+	}
+	// A second completion (a worker whose lease ran out) queues nothing.
+	if _, err := s.CompleteWithReply(ctx, "wamid.1", "subj-a", []byte("again")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second completion err = %v, want store.ErrNotFound", err)
+	}
+	if err := s.MarkSent(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if items, err := s.ClaimOutbox(ctx, 10, time.Minute); err != nil || len(items) != 0 {
+		t.Errorf("outbox after a second completion = %+v, %v; want nothing", items, err)
 	}
 }
