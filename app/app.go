@@ -57,12 +57,16 @@ type App struct {
 	Dialogs *dialogs.Engine
 	Runner  *pipeline.Runner
 
-	sender Sender
-	now    func() time.Time
-	disp   *dispatcher
-	ready  atomic.Bool
-	stop   chan struct{}
-	bg     sync.WaitGroup
+	sender  Sender
+	now     func() time.Time
+	disp    *dispatcher // embedded store: in-process, per-user queues
+	workers int
+	queue   sharedQueue // shared store (PostgreSQL): claims and an outbox
+	ready   atomic.Bool
+	stop    chan struct{}
+	bg      sync.WaitGroup
+
+	wakeInbox, wakeOutbox chan struct{}
 }
 
 // New builds an App from cfg. It opens the store and the keyring but does
@@ -136,7 +140,12 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	if workers <= 0 {
 		workers = 8
 	}
+	a.workers = workers
 	a.disp = newDispatcher(workers, a.handle)
+	if q, ok := st.(sharedQueue); ok {
+		a.queue = q
+		a.wakeInbox, a.wakeOutbox = make(chan struct{}, 1), make(chan struct{}, 1)
+	}
 	return a, nil
 }
 
@@ -175,9 +184,20 @@ func masterKey(cfg config.Config, log zerolog.Logger) ([]byte, error) {
 	return k, nil
 }
 
-// Start replays pending inbox items and starts the purge timer (when
-// purgeEvery > 0). Call it once.
+// Start begins processing and starts the purge timer (when purgeEvery > 0).
+// On the embedded store it replays pending inbox items in this process; on
+// a shared store (PostgreSQL) it starts workers that claim inbox items
+// alongside other replicas, and an outbox sender. Call it once.
 func (a *App) Start(ctx context.Context, purgeEvery time.Duration) error {
+	if purgeEvery > 0 {
+		a.bg.Add(1)
+		go a.purgeLoop(purgeEvery)
+	}
+	if a.queue != nil {
+		a.startReplica(a.workers)
+		a.ready.Store(true)
+		return nil
+	}
 	pending, err := a.Store.Pending(ctx)
 	if err != nil {
 		return fmt.Errorf("inbox: %w", err)
@@ -187,10 +207,6 @@ func (a *App) Start(ctx context.Context, purgeEvery time.Duration) error {
 	}
 	if len(pending) > 0 {
 		a.Log.Info().Int("items", len(pending)).Msg("resuming pending inbox")
-	}
-	if purgeEvery > 0 {
-		a.bg.Add(1)
-		go a.purgeLoop(purgeEvery)
 	}
 	a.ready.Store(true)
 	return nil
@@ -206,7 +222,16 @@ func (a *App) purgeLoop(every time.Duration) {
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), every)
-			if _, err := a.Purge(ctx); err != nil {
+			var err error
+			if a.queue != nil { // one replica at a time
+				_, err = a.queue.WithLeaderLock(ctx, "purge", func(ctx context.Context) error {
+					_, err := a.Purge(ctx)
+					return err
+				})
+			} else {
+				_, err = a.Purge(ctx)
+			}
+			if err != nil {
 				a.Log.Error().Err(err).Msg("purge failed")
 			}
 			cancel()
@@ -252,6 +277,10 @@ func (a *App) Submit(ctx context.Context, in Inbound) (bool, error) {
 	item, fresh, err := a.accept(ctx, in)
 	if err != nil || !fresh {
 		return fresh, err
+	}
+	if a.queue != nil {
+		poke(a.wakeInbox) // a worker of some replica claims it
+		return true, nil
 	}
 	a.disp.enqueue(item)
 	return true, nil
