@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // presidioLabels maps presidio_synth_dataset_v2 labels onto Veil's entity
@@ -67,9 +66,20 @@ func iou(a0, a1, b0, b1 int) float64 {
 	return float64(inter) / float64(max(a1, b1)-min(a0, b0))
 }
 
-// scorePresidio runs a over the dataset and returns per-type counts (span
-// IoU >= 0.9, same type).
-func scorePresidio(t testing.TB, a *Analyzer, path string, dump func(kind, typ, text string, s, e int)) map[string]*prf {
+// evalRecord is one labelled text with byte-offset gold spans; typ ""
+// marks an out-of-scope span (predictions overlapping it are not counted).
+type evalRecord struct {
+	text string
+	gold []evalSpan
+}
+
+type evalSpan struct {
+	typ  string
+	s, e int
+}
+
+// loadPresidio reads presidio_synth_dataset_v2.json with the eval label map.
+func loadPresidio(t testing.TB, path string) []evalRecord {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +88,25 @@ func scorePresidio(t testing.TB, a *Analyzer, path string, dump func(kind, typ, 
 	if err := json.Unmarshal(raw, &recs); err != nil {
 		t.Fatal(err)
 	}
+	out := make([]evalRecord, 0, len(recs))
+	for _, r := range recs {
+		off := cpToByte(r.FullText)
+		er := evalRecord{text: r.FullText}
+		for _, s := range r.Spans {
+			typ, ok := presidioLabels[s.Type]
+			if !ok {
+				t.Fatalf("unmapped label %q", s.Type)
+			}
+			er.gold = append(er.gold, evalSpan{typ, off[s.Start], off[s.End]})
+		}
+		out = append(out, er)
+	}
+	return out
+}
+
+// scoreRecords runs a over recs and returns per-type counts (span IoU >=
+// 0.9, same type). Only types in only (if any) are counted.
+func scoreRecords(a *Analyzer, recs []evalRecord, only map[string]bool, dump func(kind, typ, text string, s, e int), opts ...AnalyzeOption) map[string]*prf {
 	counts := map[string]*prf{}
 	get := func(typ string) *prf {
 		if counts[typ] == nil {
@@ -86,30 +115,23 @@ func scorePresidio(t testing.TB, a *Analyzer, path string, dump func(kind, typ, 
 		return counts[typ]
 	}
 	for _, r := range recs {
-		if !utf8.ValidString(r.FullText) {
-			t.Fatalf("invalid UTF-8 in the dataset")
-		}
-		off := cpToByte(r.FullText)
 		type gspan struct {
-			typ  string
-			s, e int
+			evalSpan
 			used bool
 		}
 		var gold []gspan
-		var ignored []gspan
-		for _, s := range r.Spans {
-			typ, ok := presidioLabels[s.Type]
-			if !ok {
-				t.Fatalf("unmapped label %q", s.Type)
-			}
-			g := gspan{typ: typ, s: off[s.Start], e: off[s.End]}
-			if typ == "" {
+		var ignored []evalSpan
+		for _, g := range r.gold {
+			if g.typ == "" || only != nil && !only[g.typ] {
 				ignored = append(ignored, g)
 			} else {
-				gold = append(gold, g)
+				gold = append(gold, gspan{evalSpan: g})
 			}
 		}
-		for _, p := range a.Analyze(r.FullText) {
+		for _, p := range a.Analyze(r.text, opts...) {
+			if only != nil && !only[p.Type] {
+				continue
+			}
 			matched := false
 			for i := range gold {
 				g := &gold[i]
@@ -131,7 +153,7 @@ func scorePresidio(t testing.TB, a *Analyzer, path string, dump func(kind, typ, 
 			if !skip {
 				get(p.Type).fp++
 				if dump != nil {
-					dump("FP", p.Type, r.FullText, p.Start, p.End)
+					dump("FP", p.Type, r.text, p.Start, p.End)
 				}
 			}
 		}
@@ -139,7 +161,7 @@ func scorePresidio(t testing.TB, a *Analyzer, path string, dump func(kind, typ, 
 			if !g.used {
 				get(g.typ).fn++
 				if dump != nil {
-					dump("FN", g.typ, r.FullText, g.s, g.e)
+					dump("FN", g.typ, r.text, g.s, g.e)
 				}
 			}
 		}
@@ -173,16 +195,8 @@ func formatCounts(counts map[string]*prf) (string, prf) {
 // VEIL_PII_DUMP=FP or FN (optionally VEIL_PII_DUMP_TYPE) to print errors.
 func TestPresidioAccuracy(t *testing.T) {
 	path := sharedData(t, "pii/presidio_synth_dataset_v2.json")
-	var dump func(kind, typ, text string, s, e int)
-	if k := os.Getenv("VEIL_PII_DUMP"); k != "" {
-		only := os.Getenv("VEIL_PII_DUMP_TYPE")
-		dump = func(kind, typ, text string, s, e int) {
-			if kind == k && (only == "" || only == typ) {
-				fmt.Printf("%s %s %q\n", kind, typ, text[max(0, s-30):s]+"["+text[s:e]+"]"+text[e:min(len(text), e+20)])
-			}
-		}
-	}
-	counts := scorePresidio(t, DefaultAnalyzer(), path, dump)
+	dump := dumpFromEnv()
+	counts := scoreRecords(DefaultAnalyzer(), loadPresidio(t, path), nil, dump)
 	table, total := formatCounts(counts)
 	t.Logf("presidio_synth_dataset_v2, span IoU >= 0.9:\n%s", table)
 	floors := map[string]float64{ // F1 floors: measured values minus a margin
@@ -201,3 +215,132 @@ func TestPresidioAccuracy(t *testing.T) {
 
 // minOverallF2 is the regression floor for the overall F2.
 const minOverallF2 = 0.2
+
+// dumpFromEnv prints errors when VEIL_PII_DUMP=FP or FN (and, optionally,
+// VEIL_PII_DUMP_TYPE=TYPE) is set.
+func dumpFromEnv() func(kind, typ, text string, s, e int) {
+	k := os.Getenv("VEIL_PII_DUMP")
+	if k == "" {
+		return nil
+	}
+	only := os.Getenv("VEIL_PII_DUMP_TYPE")
+	return func(kind, typ, text string, s, e int) {
+		if kind == k && (only == "" || only == typ) {
+			fmt.Printf("%s %s %q\n", kind, typ, text[max(0, s-30):s]+"["+text[s:e]+"]"+text[e:min(len(text), e+20)])
+		}
+	}
+}
+
+// loadWNUT reads a CoNLL file (token TAB tag, blank line between posts):
+// tokens are joined by single spaces; person spans are PERSON, every other
+// entity is out of scope.
+func loadWNUT(t testing.TB, path string) []evalRecord {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []evalRecord
+	var b strings.Builder
+	var cur evalRecord
+	open := -1
+	openTyp := ""
+	closeSpan := func() {
+		if open >= 0 {
+			cur.gold = append(cur.gold, evalSpan{openTyp, open, b.Len()})
+			open = -1
+		}
+	}
+	flush := func() {
+		closeSpan()
+		if b.Len() > 0 {
+			cur.text = b.String()
+			out = append(out, cur)
+		}
+		cur = evalRecord{}
+		b.Reset()
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) == "" {
+			flush()
+			continue
+		}
+		tok, tag, ok := strings.Cut(line, "\t")
+		if !ok {
+			continue
+		}
+		if !strings.HasPrefix(tag, "I-") {
+			closeSpan()
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		if strings.HasPrefix(tag, "B-") {
+			open = b.Len()
+			openTyp = ""
+			if tag == "B-person" {
+				openTyp = EntityPerson
+			}
+		}
+		b.WriteString(tok)
+	}
+	flush()
+	return out
+}
+
+// loadMEDDOCAN reads the MEDDOCAN JSONL with the eval label map.
+func loadMEDDOCAN(t testing.TB, path string) []evalRecord {
+	labels := map[string]string{
+		"NOMBRE_SUJETO_ASISTENCIA": EntityPerson, "NOMBRE_PERSONAL_SANITARIO": EntityPerson, "CORREO_ELECTRONICO": EntityEmail,
+		"NUMERO_TELEFONO": EntityPhone, "NUMERO_FAX": EntityPhone, "CALLE": EntityStreetAddress, "TERRITORIO": EntityLocation,
+		"PAIS": EntityLocation, "FECHAS": EntityDateTime,
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []evalRecord
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var r struct {
+			Text  string `json:"text"`
+			Spans []struct {
+				Start int    `json:"start"`
+				End   int    `json:"end"`
+				Label string `json:"label"`
+			} `json:"spans"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		off := cpToByte(r.Text)
+		er := evalRecord{text: r.Text}
+		for _, s := range r.Spans {
+			er.gold = append(er.gold, evalSpan{labels[s.Label], off[s.Start], off[s.End]})
+		}
+		out = append(out, er)
+	}
+	return out
+}
+
+// TestWNUT17Accuracy measures PERSON on WNUT17 dev (real social-media text).
+func TestWNUT17Accuracy(t *testing.T) {
+	path := sharedData(t, "pii/wnut17_dev.conll")
+	counts := scoreRecords(DefaultAnalyzer(), loadWNUT(t, path), map[string]bool{EntityPerson: true}, dumpFromEnv())
+	table, _ := formatCounts(counts)
+	t.Logf("wnut17_dev PERSON, span IoU >= 0.9:\n%s", table)
+	if c := counts[EntityPerson]; c == nil || c.recall() < 0.2 || c.precision() < 0.2 {
+		t.Errorf("WNUT17 PERSON regressed: %+v", c)
+	}
+}
+
+// TestMEDDOCANAccuracy measures the Spanish clinical set (dev).
+func TestMEDDOCANAccuracy(t *testing.T) {
+	path := sharedData(t, "pii/meddocan_es_dev.jsonl")
+	only := map[string]bool{EntityPerson: true, EntityEmail: true, EntityPhone: true, EntityStreetAddress: true, EntityLocation: true, EntityDateTime: true}
+	counts := scoreRecords(DefaultAnalyzer(), loadMEDDOCAN(t, path), only, dumpFromEnv(), WithLanguage("es"), WithRegion("ES"))
+	table, _ := formatCounts(counts)
+	t.Logf("meddocan_es_dev, span IoU >= 0.9:\n%s", table)
+	if c := counts[EntityEmail]; c == nil || c.recall() < 0.9 {
+		t.Errorf("MEDDOCAN e-mail recall regressed: %+v", c)
+	}
+}

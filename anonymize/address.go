@@ -30,7 +30,7 @@ var streetPrefixTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", 
 	"travesía", "travesia", "glorieta", "callejón", "callejon", "pasaje", "bulevar", "calzada", "cerrada", "privada", "carrer", "rambla",
 	"rue", "boulevard", "bd", "chemin", "allée", "allee", "impasse", "quai", "route", "place",
 	"via", "viale", "piazza", "corso", "largo", "rua", "travessa", "praça", "praca", "estrada", "alameda",
-	"ul", "ulica", "al", "aleja", "pl", "trg", "ulitsa", "prospekt", "str")
+	"ul", "ulica", "al", "aleja", "pl", "trg", "ulitsa", "prospekt", "str", "crta", "pº", "po", "cl", "avinguda", "passeig")
 
 // streetSuffixes end compound street names in Germanic, Nordic and other
 // languages: Nybyvägen, Magrethevej, Hauptstraße.
@@ -197,8 +197,12 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 					n++
 				}
 			}
-			if e2, _, ok := numAt(n); ok && !toks[n].nl {
+			if e2, n2, ok := numAt(n); ok && !toks[n].nl {
 				e, score = e2, 0.7
+				e = extendFloorDoor(d, toks, n2, e)
+			} else if e2, n2, ok := sinNumero(d, toks, n); ok {
+				e, score = e2, 0.7
+				e = extendFloorDoor(d, toks, n2, e)
 			}
 			if score < 0.7 && w != "calle" && w != "rue" && w != "avenida" && w != "via" && w != "rua" && w != "ul" {
 				continue
@@ -222,6 +226,84 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 		}
 	}
 	out = append(out, postalCodes(d, toks, g)...)
+	out = append(out, addressFields(d, toks)...)
+	return out
+}
+
+// sinNumero matches "s/n" (sin número) at toks[k].
+func sinNumero(d *doc, toks []token, k int) (int, int, bool) {
+	if k+2 < len(toks) && d.lower(toks[k]) == "s" && d.str(toks[k+1]) == "/" && d.lower(toks[k+2]) == "n" && !toks[k+1].gap && !toks[k+2].gap {
+		return toks[k+2].end, k + 3, true
+	}
+	return 0, 0, false
+}
+
+var floorWords = wordSet("bajo", "bajos", "izq", "izqda", "izda", "dcha", "drcha", "dch", "esc", "escalera", "piso", "pta", "puerta", "bis", "planta",
+	"y", "km", "º", "ª", "o", "a", "apt", "apto", "dpto", "local", "portal", "bloque", "blq", "ático", "atico", "entlo", "entresuelo", "pral", "principal")
+
+// extendFloorDoor extends a Spanish-style street after its number over
+// floor and door details: ", 3, 1D", " bajo A", ", esc. 2, 2ºb", " 3 - 5º 2ª".
+func extendFloorDoor(d *doc, toks []token, k, end int) int {
+	for steps := 0; k < len(toks) && steps < 12; steps++ {
+		t := toks[k]
+		if t.nl {
+			break
+		}
+		switch {
+		case t.kind == tokNum && t.end-t.start <= 3:
+			end, k = t.end, k+1
+			continue
+		case t.kind == tokWord && (floorWords[d.lower(t)] || t.end-t.start <= 2 && !t.gap || t.end-t.start == 1):
+			end, k = t.end, k+1
+			if k < len(toks) && d.str(toks[k]) == "." && !toks[k].gap && k+1 < len(toks) && toks[k+1].gap && !toks[k+1].nl && toks[k+1].kind == tokNum {
+				end, k = toks[k].end, k+1 // "esc. 2"
+			}
+			continue
+		case t.kind == tokPunct && (d.str(t) == "," || d.str(t) == "-") && k+1 < len(toks) && !toks[k+1].nl &&
+			(toks[k+1].kind == tokNum && toks[k+1].end-toks[k+1].start <= 3 || toks[k+1].kind == tokWord && floorWords[d.lower(toks[k+1])]):
+			k++
+			continue
+		}
+		break
+	}
+	return end
+}
+
+var addressFieldWords = wordSet("domicilio", "dirección", "direccion", "address", "addr", "calle", "dir", "residencia", "street")
+
+// addressFields reads "Domicilio: Teatinos 180." and "Address: 12 Oak St":
+// the rest of the line after an address field, up to a full stop, when it
+// holds a number.
+func addressFields(d *doc, toks []token) []Span {
+	var out []Span
+	for i := 0; i+2 < len(toks); i++ {
+		if toks[i].kind != tokWord || !addressFieldWords[d.lower(toks[i])] || d.str(toks[i+1]) != ":" {
+			continue
+		}
+		k := i + 2
+		if k >= len(toks) || toks[k].nl {
+			continue
+		}
+		start := toks[k].start
+		end, digit := start, false
+		for ; k < len(toks) && !toks[k].nl; k++ {
+			t := toks[k]
+			if t.kind == tokPunct && (d.str(t) == "." && (k+1 >= len(toks) || toks[k+1].gap) || d.str(t) == ";") {
+				break
+			}
+			// A postal code and city after the street end it: "… 2, 3F 28013 Madrid".
+			if t.kind == tokNum && t.end-t.start == 5 && end > start && digit {
+				break
+			}
+			if t.kind == tokNum {
+				digit = true
+			}
+			end = t.end
+		}
+		if digit && end > start && end-start <= 80 {
+			out = append(out, Span{Start: start, End: end, Type: EntityStreetAddress, Score: 0.75, Recognizer: "street_address"})
+		}
+	}
 	return out
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -175,9 +176,17 @@ func (a *Analyzer) Options(opts ...AnalyzeOption) AnalyzeOptions {
 // sorted by Start, on rune boundaries.
 func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 	o := a.Options(opts...)
-	d := &doc{text: text, opts: o}
+	d := &doc{text: text, opts: o, pooled: true}
+	defer d.release()
 	var all []Span
+	var present [256]bool
+	for i := 0; i < len(text); i++ {
+		present[text[i]] = true
+	}
 	for _, r := range a.recs {
+		if nb, ok := r.(needsBytes); ok && !anyPresent(&present, nb.needs()) {
+			continue // cheap prefilter: the text lacks every byte the recognizer needs
+		}
 		var got []Span
 		if dr, ok := r.(docRecognizer); ok {
 			got = dr.recognizeDoc(d)
@@ -203,7 +212,7 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 			all = append(all, s)
 		}
 	}
-	return Resolve(all)
+	return resolve(text, all)
 }
 
 // validSpan reports whether s is non-empty, inside text and on rune
@@ -237,8 +246,14 @@ func runeStart(text string, i int) bool {
 // Resolve turns overlapping candidate spans into non-overlapping ones sorted
 // by Start. Conflicts are won by, in order: a validated span over an
 // unvalidated one, the longer span over the shorter (so a contained span
-// loses), the higher score. spans is reordered.
-func Resolve(spans []Span) []Span {
+// loses), the higher score. An unvalidated loser that only partly overlaps
+// keeps its part outside the winner (trimmed of spaces and punctuation)
+// when that part still has a letter or digit. spans is reordered.
+func Resolve(spans []Span) []Span { return resolve("", spans) }
+
+// resolve is Resolve; with the text, partly overlapping losers are trimmed
+// to their own part instead of dropped.
+func resolve(text string, spans []Span) []Span {
 	if len(spans) <= 1 {
 		return spans
 	}
@@ -264,15 +279,79 @@ func Resolve(spans []Span) []Span {
 	for _, s := range spans {
 		ok := true
 		for _, t := range out {
-			if s.Overlaps(t) {
+			if !s.Overlaps(t) {
+				continue
+			}
+			// An unvalidated span sticking out of a winner keeps its own
+			// part when that part is a whole word or more: "call Ana
+			// ana@example.com" keeps the name next to the e-mail.
+			if text != "" && !s.Validated && s.Start < t.Start && s.End <= t.End {
+				s.End = t.Start
+			} else if text != "" && !s.Validated && s.End > t.End && s.Start >= t.Start {
+				s.Start = t.End
+			} else {
 				ok = false
 				break
 			}
 		}
-		if ok {
+		if ok && trimSpan(text, &s) {
 			out = append(out, s)
 		}
 	}
 	slices.SortFunc(out, func(x, y Span) int { return x.Start - y.Start })
 	return out
+}
+
+// needsBytes is implemented by built-in recognizers that can only find
+// something when the text holds at least one of the bytes needs returns.
+type needsBytes interface {
+	needs() string
+}
+
+func anyPresent(present *[256]bool, bytes string) bool {
+	for i := 0; i < len(bytes); i++ {
+		if present[bytes[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+const digitBytes = "0123456789"
+
+func (EmailRecognizer) needs() string           { return "@" }
+func (*PhoneRecognizer) needs() string          { return digitBytes }
+func (CreditCardRecognizer) needs() string      { return digitBytes }
+func (IBANRecognizer) needs() string            { return digitBytes }
+func (IPRecognizer) needs() string              { return digitBytes + ":" }
+func (URLRecognizer) needs() string             { return ":." }
+func (MACRecognizer) needs() string             { return digitBytes }
+func (CryptoRecognizer) needs() string          { return digitBytes }
+func (USSSNRecognizer) needs() string           { return digitBytes }
+func (UKNINORecognizer) needs() string          { return digitBytes }
+func (ESNIFRecognizer) needs() string           { return digitBytes }
+func (USDriverLicenseRecognizer) needs() string { return digitBytes }
+
+// trimSpan trims spaces and separators from the ends of a span cut by
+// resolve and reports whether a part worth keeping is left: one starting
+// and ending at word boundaries, with a letter or digit.
+func trimSpan(text string, s *Span) bool {
+	if text == "" {
+		return s.End > s.Start
+	}
+	for s.Start < s.End && strings.IndexByte(" \t\r\n,;:-(<", text[s.Start]) >= 0 {
+		s.Start++
+	}
+	for s.End > s.Start && strings.IndexByte(" \t\r\n,;:-)>", text[s.End-1]) >= 0 {
+		s.End--
+	}
+	if s.End <= s.Start || letterBefore(text, s.Start) && letterAt(text, s.Start) || letterBefore(text, s.End) && letterAt(text, s.End) {
+		return false
+	}
+	for _, r := range text[s.Start:s.End] {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -89,3 +89,19 @@ func TestNewAnalyzerErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestAnalyzerTrimsPartialLoser(t *testing.T) {
+	text := "John Smith john@x.com"
+	person := stubRecognizer{"p", []Span{{Start: 0, End: 15, Type: EntityPerson, Score: 0.8}}}
+	email := stubRecognizer{"e", []Span{{Start: 11, End: 21, Type: EntityEmail, Score: 1, Validated: true}}}
+	inside := stubRecognizer{"i", []Span{{Start: 2, End: 13, Type: "X", Score: 0.9}}} // cut mid-word: dropped
+	a, err := NewAnalyzer(AnalyzerConfig{}, person, email, inside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := analyzeFound(a, text)
+	want := []found{{EntityPerson, "John Smith"}, {EntityEmail, "john@x.com"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("Analyze = %v, want %v", got, want)
+	}
+}

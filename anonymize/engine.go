@@ -49,6 +49,11 @@ type EngineConfig struct {
 	VaultTTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Hash is the keyed hash of the hash operator, called with the subject
+	// and the type-tagged normalized value; nil means the sealer's
+	// BlindIndex. It must be keyed (HMAC): an unsalted hash of a phone
+	// number is reversed by enumeration.
+	Hash func(ctx context.Context, subject string, value []byte) ([]byte, error)
 	// GuardTypes are the entity types the output guard of Reidentify masks
 	// when a reply carries one that is not the user's own. Nil means
 	// DefaultGuardTypes: identifiers a model has no business writing.

@@ -367,3 +367,28 @@ func TestEngineGuardTypes(t *testing.T) {
 		t.Errorf("Reidentify = %q, want %q", got, want)
 	}
 }
+
+func TestEngineInjectedHash(t *testing.T) {
+	calls := 0
+	cfg := EngineConfig{
+		Default: OperatorConfig{Operator: OpHash, HashLen: 8},
+		Hash: func(_ context.Context, subject string, value []byte) ([]byte, error) {
+			calls++
+			if subject != convA.Subject || !strings.Contains(string(value), "ana@example.com") {
+				t.Errorf("hash called with %q, %q", subject, value)
+			}
+			return []byte{0xde, 0xad, 0xbe, 0xef, 0x01}, nil
+		},
+	}
+	e, err := NewEngine(cfg, DefaultAnalyzer(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Anonymize(context.Background(), convA, "mail ANA@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Text != "mail <EMAIL:deadbeef>" || calls != 1 {
+		t.Errorf("got %q after %d calls", r.Text, calls)
+	}
+}

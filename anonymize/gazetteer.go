@@ -50,16 +50,20 @@ var loadGazetteer = sync.OnceValue(func() *gazetteer {
 	g.addFile("data/names/last.txt", gLast, -1)
 	g.addFile("data/words/common_en.txt", gCommon, -1)
 	g.addFile("data/words/common_en.txt", gVeryCommon, 3000)
+	g.addFile("data/words/common_es.txt", gCommon, -1)
+	g.addFile("data/words/common_es.txt", gVeryCommon, 1500)
 	g.addFile("data/words/stopwords.txt", gStop, -1)
 	// A word of the name lists that is also a common English word is a
 	// name (Michael, Laura) unless name_words.txt says it is first of all
 	// a word (Will, Mark, Grace).
 	wordFirst := map[string]bool{}
-	g.lines("data/words/name_words.txt", -1, func(s string) {
-		for _, w := range strings.Fields(s) {
-			wordFirst[strings.ToLower(w)] = true
-		}
-	})
+	for _, f := range []string{"data/words/name_words.txt", "data/words/name_words_es.txt"} {
+		g.lines(f, -1, func(s string) {
+			for _, w := range strings.Fields(s) {
+				wordFirst[strings.ToLower(w)] = true
+			}
+		})
+	}
 	for w, f := range g.words {
 		if f&(gFirst|gLast) != 0 && f&gStop == 0 && !wordFirst[w] {
 			g.words[w] = f &^ (gCommon | gVeryCommon)

@@ -1,5 +1,7 @@
 package anonymize
 
+import "strings"
+
 // LocationRecognizer finds countries, regions and cities from gazetteers
 // (data/places: ISO country names in English and Spanish, GeoNames cities
 // of 15,000+ people, and more city and region names). Names of one or
@@ -92,7 +94,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			continue
 		case cue:
 			score += 0.15
-		case initial && wf&gCommon != 0:
+		case initial && wf&gCommon != 0 && !multi:
 			continue
 		}
 		out = append(out, Span{Start: t.start, End: bestEnd, Type: EntityLocation, Score: min(score, 0.9), Recognizer: "location"})
@@ -130,6 +132,10 @@ func cuedPlaces(d *doc, toks []token, found []Span) []Span {
 			cue = true
 		case p.kind == tokWord && placePreps[d.lower(p)] && i >= 3 && toks[i-2].kind == tokWord && d.lower(toks[i-2]) == "am" || p.kind == tokWord && d.lower(p) == "in" && i >= 3 && d.lower(toks[i-2]) == "m" && d.str(toks[i-3]) == "'":
 			cue = true
+		case p.kind == tokWord && (d.lower(p) == "in" || d.lower(p) == "en") && t.flags&(gLast|gFirst) == 0 && (i+1 >= len(toks) || toks[i+1].kind == tokNum || d.str(toks[i+1]) == "," || d.str(toks[i+1]) == "."):
+			cue = true // "in Tobel, …", "in Bjert 6091"
+		case addressCityLine(d, toks, i):
+			cue = true
 		}
 		if !cue {
 			continue
@@ -149,11 +155,11 @@ func cuedPlaces(d *doc, toks []token, found []Span) []Span {
 			if toks[k].kind != tokWord || !toks[k].gap || toks[k].nl {
 				break
 			}
-			if toks[k].cap && toks[k].flags&(gStop|gCommon) == 0 {
+			if toks[k].cap && toks[k].flags&(gStop|gCommon|gMonth|gWeekday) == 0 {
 				end, k = toks[k].end, k+1
 				continue
 			}
-			if placeInner[d.lower(toks[k])] && k+1 < len(toks) && toks[k+1].cap && toks[k+1].gap {
+			if placeInner[d.lower(toks[k])] && k+1 < len(toks) && toks[k+1].cap && toks[k+1].gap && toks[k+1].flags&(gStop|gCommon|gMonth|gWeekday) == 0 {
 				end, k = toks[k+1].end, k+2
 				continue
 			}
@@ -163,4 +169,49 @@ func cuedPlaces(d *doc, toks []token, found []Span) []Span {
 		i = k - 1
 	}
 	return out
+}
+
+// addressCityLine reports whether toks[i] starts a short line of
+// capitalised words inside a postal address: the line before holds a
+// number (street, unit) and the line after starts with a country.
+func addressCityLine(d *doc, toks []token, i int) bool {
+	// toks[i] must start its line (after optional '>' or '?' marks).
+	j := i
+	for j > 0 && !toks[j].nl && toks[j-1].kind == tokPunct && strings.Contains(">?*-•", d.str(toks[j-1])) {
+		j--
+	}
+	if !toks[j].nl || j == 0 {
+		return false
+	}
+	// The words of this line.
+	k := i
+	words := 0
+	for k < len(toks) && (k == i || !toks[k].nl) {
+		if toks[k].kind != tokWord || !toks[k].cap && !placeInner[d.lower(toks[k])] {
+			return false
+		}
+		words++
+		k++
+	}
+	if words > 4 {
+		return false
+	}
+	// A number on the previous line.
+	prevNum := false
+	for m := j - 1; m >= 0; m-- {
+		if toks[m].kind == tokNum {
+			prevNum = true
+		}
+		if toks[m].nl {
+			break
+		}
+	}
+	if !prevNum || k >= len(toks) {
+		return false
+	}
+	// The next line starts with a country (after marks).
+	for k < len(toks) && toks[k].kind == tokPunct {
+		k++
+	}
+	return k < len(toks) && toks[k].kind == tokWord && toks[k].flags&(gPlace|gPlaceStart) != 0
 }

@@ -87,10 +87,14 @@ func (e *Engine) apply(ctx context.Context, conv Conversation, oc OperatorConfig
 	case OpMask:
 		return Mask(value, oc.MaskChar, oc.KeepLast), nil
 	case OpHash:
-		if e.sealer == nil {
-			return "", fmt.Errorf("anonymize: hash operator needs a sealer")
+		hash := e.cfg.Hash
+		if hash == nil {
+			if e.sealer == nil {
+				return "", fmt.Errorf("anonymize: hash operator needs a sealer or EngineConfig.Hash")
+			}
+			hash = e.sealer.BlindIndex
 		}
-		h, err := e.sealer.BlindIndex(ctx, conv.Subject, indexInput(s.Type, NormalizeValue(s.Type, value, conv.Region)))
+		h, err := hash(ctx, conv.Subject, indexInput(s.Type, NormalizeValue(s.Type, value, conv.Region)))
 		if err != nil {
 			return "", fmt.Errorf("anonymize: hash: %w", err)
 		}

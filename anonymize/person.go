@@ -89,9 +89,9 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 		if toks[i].kind != tokWord {
 			continue
 		}
-		start, score, strong := -1, 0.0, false
+		start, score, strong, takeNext := -1, 0.0, false, false
 		// A speaker label at the start of a line: "Mary: hello".
-		if sentenceStart(d, toks, i) && cls[i].cap && !cls[i].common && !cls[i].place && i+1 < len(toks) && d.str(toks[i+1]) == ":" && !toks[i+1].gap && (cls[i].first || cls[i].last) {
+		if sentenceStart(d, toks, i) && cls[i].cap && !cls[i].common && !cls[i].place && i+1 < len(toks) && d.str(toks[i+1]) == ":" && !toks[i+1].gap && cls[i].first && toks[i].flags&gField == 0 {
 			start, score = i, 0.6
 		}
 		// 1. Cues, titles and fields before i.
@@ -106,24 +106,27 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 		c := cls[i]
-		if personTitles[d.lower(toks[i])] && i+1 < len(toks) && d.str(toks[i+1]) == "." {
+		if toks[i].flags&gTitle != 0 {
 			continue
 		}
 		if start < 0 && c.cap && !c.stop {
 			next := i + 1
-			nextIsName := next < len(toks) && toks[next].kind == tokWord && toks[next].gap && !toks[next].nl && cls[next].cap && (cls[next].last || cls[next].first || !cls[next].common) && !cls[next].stop
+			nextIsName := next < len(toks) && toks[next].kind == tokWord && toks[next].gap && !toks[next].nl && cls[next].cap && !cls[next].stop &&
+				(cls[next].last || cls[next].first || !cls[next].common || c.first && !cls[next].veryCommon && toks[next].flags&(gStreet|gMonth|gWeekday) == 0)
+			// After "in", "to", "from", a word that is also a place is a place.
+			placeCue := c.place && i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])]
 			initial := sentenceStart(d, toks, i)
 			switch {
 			case c.first && nextIsName && !(c.veryCommon && initial && !cls[next].last):
 				start, score = i, 0.85
 			case (c.last || !c.common) && !c.place && nextIsName && cls[next].last && !initial:
 				start, score = i, 0.75
-			case c.first && !c.common && !c.place:
+			case c.first && !c.common && !placeCue:
 				start, score = i, 0.65
 				if initial {
 					score = 0.55
 				}
-			case c.first && !initial && !c.veryCommon && !c.place:
+			case c.first && !initial && !c.veryCommon && !placeCue:
 				start, score = i, 0.5
 			case c.last && !c.common && !c.place && !c.allCap:
 				start, score = i, 0.5
@@ -140,7 +143,7 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 		if start < 0 && c.lower && c.first && !c.common && !c.stop && !c.place && i+1 < len(toks) {
 			n := cls[i+1]
 			if toks[i+1].kind == tokWord && toks[i+1].gap && !toks[i+1].nl && n.lower && !n.common && !n.stop && !n.place {
-				start, score = i, 0.5
+				start, score, takeNext = i, 0.5, true
 				if n.last {
 					score = 0.6
 				}
@@ -166,6 +169,9 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			}
 			n := cls[k]
 			lw := d.lower(t)
+			if k+1 < len(toks) && d.str(toks[k+1]) == ":" && !toks[k+1].gap {
+				break // a field label: "… NºCol: 28 28 20943"
+			}
 			// A middle initial: "Chise T. Hori", "Kate M Begum".
 			if t.end-t.start == 1 && n.cap && k+2 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap && toks[k+2].kind == tokWord && cls[k+2].cap {
 				end, k, words = toks[k+1].end, k+2, words+1
@@ -188,11 +194,15 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			}
 			ok := false
 			switch {
-			case n.stop:
+			case takeNext && k == start+1:
+				ok = true
+			case n.stop && !(n.cap && n.last && !n.allCap):
 			case n.cap && (n.last || n.first || !n.common):
 				ok = true
 			case n.cap && strong && !n.veryCommon:
 				ok = true
+			case n.cap && words == 1 && cls[start].first && !n.veryCommon && t.flags&(gStreet|gMonth|gWeekday|gTitle) == 0:
+				ok = true // a surname the lists do not know: "James Talbot"
 			case n.lower && c.lower && n.last && !n.common:
 				ok = true
 			case n.lower && strong && (n.last || n.first) && !n.common:
@@ -206,7 +216,8 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			k++
 		}
 		// A known place is not a name unless a cue says so: "Rio de Janeiro".
-		if !strong && toks[start].flags&(gPlace|gPlaceStart) != 0 && g.places[strings.Join(lowerWords(d.text[toks[start].start:end]), " ")] != 0 {
+		if !strong && toks[start].flags&(gPlace|gPlaceStart) != 0 && g.places[strings.Join(lowerWords(d.text[toks[start].start:end]), " ")] != 0 &&
+			(words > 1 || start > 0 && toks[start-1].kind == tokWord && placeCues[d.lower(toks[start-1])]) {
 			continue
 		}
 		// A name right before a street type is a street: "Gordon Terrace".
@@ -358,7 +369,7 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 	}
 	var extra []Span
 	for i, t := range toks {
-		if t.kind != tokWord || !cls[i].cap || cls[i].stop || cls[i].veryCommon || covered(t) {
+		if t.kind != tokWord || !cls[i].cap || cls[i].allCap || cls[i].stop || cls[i].veryCommon || t.flags&gTitle != 0 || covered(t) {
 			continue
 		}
 		score := 0.0

@@ -3,6 +3,8 @@ package anonymize
 import (
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -55,7 +57,8 @@ var phoneNegative = wordSet("order", "invoice", "ref", "reference", "tracking", 
 	"confirmation", "serial", "po", "sku", "transaction", "case", "policy", "customer", "member", "iban", "card", "isbn",
 	"pedido", "factura", "referencia", "seguimiento", "cuenta", "reserva", "expediente", "transacción", "transaccion",
 	"póliza", "poliza", "cliente", "socio", "tarjeta", "dni", "nie", "nif", "ssn",
-	"zip", "zipcode", "postal", "postcode", "cp", "license", "licence", "dl", "suite", "apt", "box", "unit", "psc")
+	"zip", "zipcode", "postal", "postcode", "cp", "license", "licence", "dl", "suite", "apt", "box", "unit", "psc",
+	"col", "nºcol", "colegiado", "nhc", "nass", "nuss", "cip", "sip", "episodio", "historia", "expediente", "dni", "nif")
 
 // Recognize implements Recognizer with no region.
 func (r *PhoneRecognizer) Recognize(text string) []Span {
@@ -141,6 +144,9 @@ func scanPhone(text string, i int) (c phoneCandidate, ok bool) {
 			if sepRun >= 3 || b == '/' && sepRun > 0 {
 				break
 			}
+			if b == '.' && j+1 < len(text) && text[j+1] == ' ' {
+				break // a full stop ends the number
+			}
 			if cur > 0 {
 				if groups == len(groupLens) {
 					break
@@ -165,11 +171,12 @@ func scanPhone(text string, i int) (c phoneCandidate, ok bool) {
 		return c, false
 	}
 	c.end = lastDigit
-	if c.digits < 7 || c.digits > 17 {
-		return c, false
-	}
 	if strings.HasPrefix(text[c.start:], "00") {
 		c.plus = true
+	}
+	// E.164 numbers have at most 15 digits (17 with a 00 prefix).
+	if c.digits < 7 || c.digits > 15 && !(c.plus && c.digits <= 17 && text[c.start] == '0') {
+		return c, false
 	}
 	c.formatted = groups > 1
 	// Extension: "x123", " ext. 123", " extension 123".
@@ -182,8 +189,18 @@ func scanPhone(text string, i int) (c phoneCandidate, ok bool) {
 	if !c.plus && groups == 3 && groupLens[0] == 3 && groupLens[1] == 2 && groupLens[2] == 4 && seps[0] == '-' && seps[1] == '-' {
 		return c, false // the shape of a US SSN
 	}
-	if groups > 1 && (looksLikeDate(groupLens[:groups], seps[:groups-1]) || looksLikeIPv4(groupLens[:groups], seps[:groups-1])) {
+	if groups > 1 && (looksLikeDate(groupLens[:groups], seps[:groups-1]) || looksLikeIPv4(groupLens[:groups], seps[:groups-1]) && ipv4Octets(text[c.start:c.end])) {
 		return c, false
+	}
+	// d/mm/yyyy with a typo (16/018/1961) is still a date.
+	if groups == 3 && seps[0] == '/' && seps[1] == '/' && groupLens[2] == 4 {
+		return c, false
+	}
+	// A street number then a postal code: "Blasco Ibáñez, 23 46010 Valencia".
+	if !c.plus && groups == 2 && groupLens[0] <= 3 && groupLens[1] == 5 && seps[0] == ' ' && c.end+1 < len(text) && text[c.end] == ' ' && letterAt(text, c.end+1) {
+		if r, _ := utf8.DecodeRuneInString(text[c.end+1:]); unicode.IsUpper(r) {
+			return c, false
+		}
 	}
 	// An unclosed '(' before the first digit is not part of the number.
 	return c, true
@@ -269,6 +286,16 @@ func looksLikeIPv4(g []int, seps []byte) bool {
 	return true
 }
 
+// ipv4Octets reports whether a dotted candidate's groups are all <= 255.
+func ipv4Octets(s string) bool {
+	for _, p := range strings.Split(s, ".") {
+		if len(p) > 3 || atoiTok(p) > 255 {
+			return false
+		}
+	}
+	return true
+}
+
 var phoneBufPool = sync.Pool{New: func() any { return new(phonenumbers.PhoneNumber) }}
 
 func (r *PhoneRecognizer) regions(o AnalyzeOptions) []string {
@@ -340,7 +367,7 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 		s.Score, s.Validated = 0.3, true
 	case ctx && (c.plus || c.formatted) && c.digits <= 15:
 		s.Score = 0.6
-	case ctx && c.digits >= 9 && c.digits <= 12:
+	case ctx && c.digits >= 8 && c.digits <= 12:
 		s.Score = 0.45
 	default:
 		return Span{}, false

@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -34,15 +35,35 @@ type doc struct {
 	opts   AnalyzeOptions
 	toks   []token
 	tokked bool
+	pooled bool // toks come from and go back to tokenPool
 }
 
 // tokens returns the text's tokens.
 func (d *doc) tokens() []token {
 	if !d.tokked {
-		d.toks = tokenize(d.text)
+		var buf []token
+		if d.pooled {
+			if p, ok := tokenPool.Get().(*[]token); ok {
+				buf = (*p)[:0]
+			}
+		}
+		d.toks = tokenizeInto(buf, d.text)
 		d.tokked = true
 	}
 	return d.toks
+}
+
+// tokenPool recycles token slices between Analyze calls.
+var tokenPool sync.Pool
+
+// release returns the doc's tokens to the pool; the doc must not be used
+// after.
+func (d *doc) release() {
+	if d.pooled && d.toks != nil && cap(d.toks) <= 4096 {
+		toks := d.toks[:0]
+		tokenPool.Put(&toks)
+	}
+	d.toks = nil
 }
 
 func (d *doc) str(t token) string { return d.text[t.start:t.end] }
@@ -71,9 +92,34 @@ type docRecognizer interface {
 	recognizeDoc(d *doc) []Span
 }
 
-func tokenize(text string) []token {
+func tokenize(text string) []token { return tokenizeInto(nil, text) }
+
+// tokenizeInto appends the tokens of text to toks[:0].
+func tokenizeInto(toks []token, text string) []token {
 	g := loadGazetteer()
-	toks := make([]token, 0, len(text)/4+1)
+	if toks == nil {
+		toks = make([]token, 0, len(text)/4+4)
+	}
+	// Lower-cased words are written into one buffer, allocated once per
+	// text; the strings taken from it stay valid when it grows.
+	var lowBuf strings.Builder
+	lower := func(w string) string {
+		if !asciiOnly(w) {
+			return strings.ToLower(w)
+		}
+		if lowBuf.Cap() == 0 {
+			lowBuf.Grow(len(text))
+		}
+		off := lowBuf.Len()
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lowBuf.WriteByte(c)
+		}
+		return lowBuf.String()[off:]
+	}
 	gap, nl := false, false
 	i := 0
 	for i < len(text) {
@@ -147,10 +193,22 @@ func tokenize(text string) []token {
 		}
 		t.end = j
 		t.allCap = letters >= 2 && upper == letters
-		t.low = asciiOrLower(text[i:j])
+		t.low = text[i:j]
+		if upper > 0 {
+			t.low = lower(t.low)
+		}
 		t.flags = g.flags(t.low)
 		toks = append(toks, t)
 		i = j
 	}
 	return toks
+}
+
+func asciiOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

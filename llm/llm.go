@@ -11,12 +11,8 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/veilhq/veil/pipeline"
-	"github.com/veilhq/veil/stages"
 	"github.com/veilhq/veil/store"
 )
-
-// Interface guards.
-var _ stages.Fallback = (*Responder)(nil)
 
 // Defaults for Config's zero values.
 const (
@@ -125,7 +121,8 @@ func (r *Responder) Client() *Client { return r.client }
 
 // Respond asks the model for a reply to t.Redacted given the conversation's
 // recent history. The reply is pseudonymized (tokens as the model wrote
-// them); the response stage re-identifies it and applies the output guard.
+// them) and marked Generated, so the response stage applies the output
+// guard and re-identifies it.
 // An error (API down, empty completion) means the caller sends its canned
 // reply.
 func (r *Responder) Respond(ctx context.Context, t *pipeline.Turn) (pipeline.Reply, error) {
@@ -142,7 +139,8 @@ func (r *Responder) Respond(ctx context.Context, t *pipeline.Turn) (pipeline.Rep
 		Messages:    msgs,
 		Temperature: r.cfg.Temperature,
 		MaxTokens:   r.cfg.MaxTokens,
-		User:        t.LogID, // a keyed hash, for the vendor's abuse monitoring
+		// No "user" field: even a keyed hash would let the vendor link a
+		// user's conversations over time.
 	})
 	if err != nil {
 		return pipeline.Reply{}, fmt.Errorf("llm: respond: %w", err)
@@ -156,7 +154,9 @@ func (r *Responder) Respond(ctx context.Context, t *pipeline.Turn) (pipeline.Rep
 		r.log.Warn().Str("model", r.cfg.Model).Str("finish_reason", string(c.FinishReason)).Msg("llm: empty completion")
 		return pipeline.Reply{}, fmt.Errorf("llm: respond: empty completion (finish reason %q)", safeWord(string(c.FinishReason)))
 	}
-	return pipeline.Reply{Text: text}, nil
+	// Generated: the response stage runs the output guard on it before
+	// re-identification.
+	return pipeline.Reply{Text: text, Generated: true}, nil
 }
 
 // Messages builds the chat messages Respond sends for t: the system

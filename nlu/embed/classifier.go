@@ -18,7 +18,7 @@ var _ nlu.Trainer = (*Classifier)(nil)
 // Defaults for Config's zero values.
 const (
 	DefaultK           = 20
-	DefaultTopK        = 3
+	DefaultTopK        = 1
 	DefaultTemperature = 0.05
 	DefaultMaxIntents  = 5
 )
@@ -28,8 +28,8 @@ type Config struct {
 	// K is how many nearest examples a query retrieves (default DefaultK).
 	K int
 	// TopK: an intent's score is the mean similarity of its best TopK
-	// retrieved examples (fewer when fewer were retrieved); 1 is "best
-	// match" (default DefaultTopK).
+	// retrieved examples (fewer when fewer were retrieved); 1, the default,
+	// is "best match" (on CLINC150 with the Local embedder, 1 beats 2 and 3).
 	TopK int
 	// Temperature of the softmax that turns scores into confidences
 	// (default DefaultTemperature): lower is more peaked.

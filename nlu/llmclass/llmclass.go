@@ -36,9 +36,9 @@ type Config struct {
 	// Descriptions of intents by name; intents without one are described by
 	// their examples only.
 	Descriptions map[string]string
-	// Temperature for sampling (default 0, the server's default; most
-	// servers are near-deterministic at 0 only when it is sent, so set a
-	// small positive value such as 0.01 for stable answers).
+	// Temperature for sampling. 0 leaves the field out (go-openai omits
+	// it), so the server's default applies; set a small value such as 0.01
+	// for near-deterministic answers.
 	Temperature float32
 }
 
