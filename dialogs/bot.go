@@ -314,11 +314,14 @@ func (b *Bot) Title(intent string) string {
 	return t
 }
 
-// Keywords returns each intent's keywords (for the rules NLU).
+// Keywords returns the keywords of each intent that has some (for the
+// rules NLU).
 func (b *Bot) Keywords() map[string][]string {
 	out := make(map[string][]string, len(b.Intents))
 	for name, in := range b.Intents {
-		out[name] = in.Keywords
+		if len(in.Keywords) > 0 {
+			out[name] = in.Keywords
+		}
 	}
 	return out
 }
