@@ -424,6 +424,73 @@ func (r rights) Summary(ctx context.Context, subject, conversation string) (cons
 	return sum, nil
 }
 
+// export is the portable copy of what Veil keeps about a user.
+type export struct {
+	Subject         string               `json:"subject"` // the keyed hash the stores know you by
+	Consent         []store.ConsentEvent `json:"consent_history"`
+	PersonalDetails []exportDetail       `json:"personal_details"`
+	Messages        []exportRecord       `json:"messages"`
+}
+
+type exportDetail struct {
+	Type    string    `json:"type"`
+	Value   string    `json:"value"`
+	Expires time.Time `json:"expires"`
+}
+
+type exportRecord struct {
+	At      time.Time `json:"at"`
+	From    string    `json:"from"` // you, or us
+	Text    string    `json:"text"`
+	Intent  string    `json:"intent,omitempty"`
+	Expires time.Time `json:"expires"`
+}
+
+// Export gathers the subject's consent history, vault values and
+// transcripts, re-identified for this conversation only.
+func (r rights) Export(ctx context.Context, subject, conversation string) ([]byte, error) {
+	ex := export{Subject: subject, Consent: []store.ConsentEvent{}, PersonalDetails: []exportDetail{}, Messages: []exportRecord{}}
+	hist, err := r.a.Store.ConsentHistory(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	ex.Consent = append(ex.Consent, hist...)
+	conv := anonymize.Conversation{ID: conversation, Subject: subject}
+	entries, err := r.a.Store.Entries(ctx, conversation)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if e.Subject != subject {
+			continue
+		}
+		v, err := r.a.Engine.Restore(ctx, conv, e.Token)
+		if err != nil {
+			return nil, err
+		}
+		ex.PersonalDetails = append(ex.PersonalDetails, exportDetail{Type: e.Type, Value: v, Expires: e.Expires})
+	}
+	recs, err := r.a.Store.Records(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		if rec.Kind == store.RecordStatus {
+			continue
+		}
+		text, err := r.a.Engine.Restore(ctx, conv, rec.Text)
+		if err != nil {
+			return nil, err
+		}
+		from := "you"
+		if rec.Kind == store.RecordBot {
+			from = "us"
+		}
+		ex.Messages = append(ex.Messages, exportRecord{At: rec.At, From: from, Text: text, Intent: rec.Intent, Expires: rec.Expires})
+	}
+	return json.MarshalIndent(ex, "", " ")
+}
+
 // Erase crypto-shreds first, so every sealed value is unreadable even if a
 // row survives (a backup), then deletes the rows.
 func (r rights) Erase(ctx context.Context, subject string) error {
