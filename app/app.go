@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/veilhq/veil/stages"
 	"github.com/veilhq/veil/store"
 	"github.com/veilhq/veil/store/bolt"
+	"github.com/veilhq/veil/store/postgres"
 )
 
 // Sender delivers a reply to a user of the channel.
@@ -44,6 +46,7 @@ type Options struct {
 	Fallback stages.Fallback  // answers what no dialog takes; nil = the LLM when configured, else the bot's canned reply
 	NLU      nlu.Parser       // nil = the configured nlu.pipeline; decisions always use its thresholds
 	Store    store.Store      // nil = open the configured store
+	Keystore keystore         // nil = keystore_url, or the main store
 	Workers  int              // turns processed at once across users; 0 = 8
 }
 
@@ -67,6 +70,7 @@ type App struct {
 	bg      sync.WaitGroup
 
 	wakeInbox, wakeOutbox chan struct{}
+	closers               []interface{ Close() error }
 }
 
 // New builds an App from cfg. It opens the store and the keyring but does
@@ -92,7 +96,16 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	if err != nil {
 		return nil, err
 	}
-	if a.Keys, err = keyring.New(master, st); err != nil {
+	var keys keystore = opts.Keystore
+	if keys == nil {
+		if keys, err = openKeystore(ctx, cfg, st); err != nil {
+			return nil, err
+		}
+	}
+	if keys != st {
+		a.closers = append(a.closers, keys)
+	}
+	if a.Keys, err = keyring.New(master, keys); err != nil {
 		return nil, fmt.Errorf("keyring: %w", err)
 	}
 	analyzer, err := newAnalyzer(cfg.Anonymize)
@@ -158,6 +171,37 @@ func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 		return nil, fmt.Errorf("embedded store: %w", err)
 	}
 	return st, nil
+}
+
+// keystore is a store that holds the per-user data keys.
+type keystore interface {
+	store.KeyStore
+	Close() error
+}
+
+// openKeystore opens the separate key store when keystore_url is set, or
+// returns the main store.
+func openKeystore(ctx context.Context, cfg config.Config, st store.Store) (keystore, error) {
+	switch {
+	case cfg.KeystoreURL == "":
+		return st, nil
+	case strings.HasPrefix(cfg.KeystoreURL, "file:"):
+		ks, err := bolt.Open(strings.TrimPrefix(cfg.KeystoreURL, "file:"), bolt.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("keystore_url (VEIL_KEYSTORE_URL): %w", err)
+		}
+		return ks, nil
+	default:
+		ks, err := postgres.Open(ctx, cfg.KeystoreURL, postgres.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("keystore_url (VEIL_KEYSTORE_URL): %w", err)
+		}
+		if err := ks.CheckSchema(ctx); err != nil {
+			ks.Close()
+			return nil, fmt.Errorf("keystore_url (VEIL_KEYSTORE_URL): %w", err)
+		}
+		return ks, nil
+	}
 }
 
 // masterKey reads VEIL_MASTER_KEY, or on the embedded store the key file
@@ -263,6 +307,11 @@ func (a *App) Close(ctx context.Context) error {
 	}
 	a.bg.Wait()
 	werr := a.disp.wait(ctx)
+	for _, c := range a.closers {
+		if err := c.Close(); err != nil {
+			return err
+		}
+	}
 	if err := a.Store.Close(); err != nil {
 		return err
 	}

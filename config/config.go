@@ -18,10 +18,15 @@ import (
 // Config is everything Veil reads at start-up. YAML keys are the `yaml`
 // tags; each leaf that an environment variable can set names it in `env`.
 type Config struct {
-	Addr        string    `yaml:"addr" env:"VEIL_ADDR" validate:"required,hostname_port"`
-	DataDir     string    `yaml:"data_dir" env:"VEIL_DATA_DIR" validate:"required"`
-	DatabaseURL string    `yaml:"database_url" env:"VEIL_DATABASE_URL" secret:"true" validate:"omitempty,postgres_url"`
-	MasterKey   string    `yaml:"master_key" env:"VEIL_MASTER_KEY" secret:"true" validate:"omitempty,base64_32"`
+	Addr        string `yaml:"addr" env:"VEIL_ADDR" validate:"required,hostname_port"`
+	DataDir     string `yaml:"data_dir" env:"VEIL_DATA_DIR" validate:"required"`
+	DatabaseURL string `yaml:"database_url" env:"VEIL_DATABASE_URL" secret:"true" validate:"omitempty,postgres_url"`
+	MasterKey   string `yaml:"master_key" env:"VEIL_MASTER_KEY" secret:"true" validate:"omitempty,base64_32"`
+	// KeystoreURL is where per-user data keys live when they must be kept
+	// out of the data database's backups (so an erasure survives restoring
+	// a dump): a postgres:// URL of another database, or file:PATH for a
+	// local file. Empty keeps keys in the main store.
+	KeystoreURL string    `yaml:"keystore_url" env:"VEIL_KEYSTORE_URL" secret:"true" validate:"omitempty,keystore_url"`
 	WhatsApp    WhatsApp  `yaml:"whatsapp"`
 	OpenAI      OpenAI    `yaml:"openai"`
 	Log         Log       `yaml:"log"`
