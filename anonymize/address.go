@@ -127,7 +127,8 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 				continue
 			}
 		}
-		isType := f&gStreet != 0 && !(w == "c" && !(i+1 < len(toks) && d.str(toks[i+1]) == "/"))
+		isType := f&gStreet != 0 && !(w == "c" && !(i+1 < len(toks) && d.str(toks[i+1]) == "/")) &&
+			(f&gStreetPrefix == 0 || w == "boulevard" || w == "place" || w == "plaza" || w == "way")
 		// Street type at the end: NUM words… TYPE.
 		if isType && i >= 2 && (t.cap || toks[i-1].kind == tokWord && !toks[i-1].cap && !t.cap) {
 			k := i - 1
@@ -179,8 +180,15 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			k := j
 			words := 0
 			for k < len(toks) && words < 5 && isNameWord(k) && !toks[k].nl && (toks[k].cap || nameParticles[d.lower(toks[k])] || words > 0 && !toks[k].cap && f&gStreet != 0) {
+				if _, _, sn := sinNumero(d, toks, k); sn {
+					break
+				}
 				k++
 				words++
+				// An abbreviation inside the name: "Calle Dr. Fleming", "Pza. Sta. Ana".
+				if k+1 < len(toks) && d.str(toks[k]) == "." && !toks[k].gap && toks[k-1].end-toks[k-1].start <= 4 && toks[k+1].gap && toks[k+1].kind == tokWord && toks[k+1].cap {
+					k++
+				}
 			}
 			if words == 0 || !toks[k-1].cap {
 				continue
@@ -227,6 +235,45 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 	}
 	out = append(out, postalCodes(d, toks, g)...)
 	out = append(out, addressFields(d, toks)...)
+	out = append(out, cuedStreets(d, toks)...)
+	return out
+}
+
+var streetCueVerbs = wordSet("lives", "live", "living", "lived", "located", "address", "addresses", "resides", "reside", "vivo", "vive", "vivimos",
+	"domicilio", "dirección", "direccion", "reside", "situated", "moved")
+
+// cuedStreets reads "lives at Harjukuja 54", "my address is Joaquin Suarez
+// 2906", "vivo en Teatinos 180": after an address verb, one to three words
+// and a building number.
+func cuedStreets(d *doc, toks []token) []Span {
+	var out []Span
+	for i := 0; i < len(toks); i++ {
+		if toks[i].kind != tokWord || !streetCueVerbs[d.lower(toks[i])] {
+			continue
+		}
+		j := i + 1
+		for n := 0; j < len(toks) && n < 2; n++ {
+			w := d.lower(toks[j])
+			if w == "at" || w == "on" || w == "in" || w == "is" || w == "en" || w == "es" || w == ":" || w == "the" || w == "of" || w == "side" || w == "north" || w == "south" {
+				j++
+			}
+		}
+		k := j
+		words := 0
+		for k < len(toks) && words < 3 && toks[k].kind == tokWord && !toks[k].nl && toks[k].flags&(gStop|gVeryCommon) == 0 {
+			k++
+			words++
+		}
+		if words == 0 || k >= len(toks) || toks[k].kind != tokNum || toks[k].nl || toks[k].end-toks[k].start > 5 || !toks[k].gap {
+			continue
+		}
+		end := toks[k].end
+		if k+1 < len(toks) && !toks[k+1].gap && toks[k+1].kind == tokWord && toks[k+1].end-toks[k+1].start == 1 {
+			end = toks[k+1].end // 12B
+		}
+		out = append(out, Span{Start: toks[j].start, End: end, Type: EntityStreetAddress, Score: 0.55, Recognizer: "street_address"})
+		i = k
+	}
 	return out
 }
 

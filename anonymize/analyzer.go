@@ -276,9 +276,38 @@ func resolve(text string, spans []Span) []Span {
 		}
 	})
 	out := make([]Span, 0, len(spans))
+	// With many spans, owner[b] tells which accepted span covers byte b,
+	// so that finding overlaps costs the span's length, not len(out).
+	var owner []int32
+	limit := 0
+	if len(spans) > 64 {
+		for _, s := range spans {
+			limit = max(limit, s.End)
+		}
+		owner = make([]int32, limit)
+	}
+	overlapping := func(s Span) []int {
+		if owner == nil {
+			var idx []int
+			for k, t := range out {
+				if s.Overlaps(t) {
+					idx = append(idx, k)
+				}
+			}
+			return idx
+		}
+		var idx []int
+		for b := s.Start; b < s.End; b++ {
+			if o := owner[b]; o > 0 && (len(idx) == 0 || idx[len(idx)-1] != int(o-1)) {
+				idx = append(idx, int(o-1))
+			}
+		}
+		return idx
+	}
 	for _, s := range spans {
 		ok := true
-		for _, t := range out {
+		for _, k := range overlapping(s) {
+			t := out[k]
 			if !s.Overlaps(t) {
 				continue
 			}
@@ -296,6 +325,11 @@ func resolve(text string, spans []Span) []Span {
 		}
 		if ok && trimSpan(text, &s) {
 			out = append(out, s)
+			if owner != nil {
+				for b := s.Start; b < s.End; b++ {
+					owner[b] = int32(len(out))
+				}
+			}
 		}
 	}
 	slices.SortFunc(out, func(x, y Span) int { return x.Start - y.Start })

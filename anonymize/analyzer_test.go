@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"unicode/utf8"
@@ -103,5 +104,58 @@ func TestAnalyzerTrimsPartialLoser(t *testing.T) {
 	want := []found{{EntityPerson, "John Smith"}, {EntityEmail, "john@x.com"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("Analyze = %v, want %v", got, want)
+	}
+}
+
+// TestResolveManySpans checks the indexed path (more than 64 spans)
+// against the plain rule: keep a span when no better-ranked kept span
+// overlaps it.
+func TestResolveManySpans(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := 0; round < 20; round++ {
+		var in []Span
+		for range 200 {
+			s := r.IntN(1000)
+			in = append(in, Span{Start: s, End: s + 1 + r.IntN(30), Type: "X", Score: float64(r.IntN(10)) / 10, Validated: r.IntN(4) == 0})
+		}
+		got := Resolve(slices.Clone(in))
+		// Reference: the same ranking, quadratic check.
+		ranked := slices.Clone(in)
+		slices.SortStableFunc(ranked, func(x, y Span) int {
+			switch {
+			case x.Validated != y.Validated:
+				if x.Validated {
+					return -1
+				}
+				return 1
+			case x.Len() != y.Len():
+				return y.Len() - x.Len()
+			case x.Score != y.Score:
+				if x.Score > y.Score {
+					return -1
+				}
+				return 1
+			}
+			return x.Start - y.Start
+		})
+		var want []Span
+		for _, s := range ranked {
+			ok := true
+			for _, w := range want {
+				ok = ok && !s.Overlaps(w)
+			}
+			if ok {
+				want = append(want, s)
+			}
+		}
+		slices.SortFunc(want, func(x, y Span) int { return x.Start - y.Start })
+		if len(got) != len(want) {
+			t.Fatalf("round %d: %d spans, want %d", round, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Start != want[i].Start || got[i].End != want[i].End {
+				t.Fatalf("round %d: span %d = %+v, want %+v", round, i, got[i], want[i])
+			}
+		}
 	}
 }

@@ -65,7 +65,7 @@ type EngineConfig struct {
 
 // DefaultGuardTypes are the types the output guard masks by default.
 var DefaultGuardTypes = []string{EntityEmail, EntityPhone, EntityCreditCard, EntityIBAN, EntityIP, EntityMAC, EntityCrypto,
-	EntityUSSSN, EntityUKNINO, EntityESNIF, EntityUSDriver}
+	EntityUSSSN, EntityUKNINO, EntityESNIF, EntityUSDriver, EntityBRCPF, EntityMXCURP, EntityCLRUT, EntityARCUIT}
 
 // DefaultVaultTTL is the vault expiry when EngineConfig.VaultTTL is 0.
 const DefaultVaultTTL = 30 * 24 * time.Hour

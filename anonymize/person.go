@@ -1,6 +1,9 @@
 package anonymize
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // PersonRecognizer finds people's names with gazetteers of given names and
 // surnames from many cultures (data/names), capitalisation, and context:
@@ -135,6 +138,15 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 				}
 			case !c.common && !c.place && !c.allCap && possessiveAfter(d, toks, i):
 				start, score = i, 0.45
+			case unknownName(c) && nextIsName && unknownName(cls[next]) && toks[next].flags&(gStreet|gUnit) == 0:
+				// Two capitalised words no list knows: "Rubija Liberšar".
+				start, score = i, 0.5
+				if initial {
+					score = 0.45
+				}
+			case unknownName(c) && !c.allCap && personVerbAfter(d, toks, i+1):
+				// "Dzhambek is from…", "Mehrudin shouted at…"
+				start, score = i, 0.5
 			}
 			if start >= 0 && c.allCap && !nextIsName {
 				start = -1 // a lone upper-case word is an acronym more often than a name
@@ -276,6 +288,9 @@ func personCueAt(d *doc, toks []token, i int) (int, bool) {
 	// Skip a ':' or ',' or '.' after a field or title.
 	if j >= 0 && toks[j].kind == tokPunct {
 		p := d.str(toks[j])
+		if p == "?" && j-1 >= 0 && toks[j-1].kind == tokWord && (d.lower(toks[j-1]) == "name" || d.lower(toks[j-1]) == "nombre" || d.lower(toks[j-1]) == "apellido") {
+			return i, false // "What's your name? Sölvi Salómonsson"
+		}
 		if p == ":" || p == "." || p == "," || p == "-" {
 			if j-1 >= 0 && toks[j-1].kind == tokWord {
 				w := d.lower(toks[j-1])
@@ -359,13 +374,26 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 			}
 		}
 	}
+	// spans are in text order (found left to right); sweep them with the
+	// tokens.
+	sp := 0
 	covered := func(t token) bool {
-		for _, s := range spans {
-			if t.start < s.End && s.Start < t.end {
-				return true
-			}
+		for sp < len(spans) && spans[sp].End <= t.start {
+			sp++
 		}
-		return false
+		return sp < len(spans) && spans[sp].Start < t.end
+	}
+	inSpan := func(t token) bool {
+		k, _ := slices.BinarySearchFunc(spans, t.start, func(s Span, off int) int {
+			if s.End <= off {
+				return -1
+			}
+			if s.Start > off {
+				return 1
+			}
+			return 0
+		})
+		return k < len(spans) && spans[k].Start <= t.start && t.end <= spans[k].End
 	}
 	var extra []Span
 	for i, t := range toks {
@@ -375,7 +403,7 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 		score := 0.0
 		if known[d.lower(t)] {
 			score = 0.7
-		} else if !cls[i].common && !cls[i].place && listedWithName(d, toks, i, spans) {
+		} else if !cls[i].common && !cls[i].place && listedWithName(d, toks, i, inSpan) {
 			score = 0.55
 		}
 		if score > 0 {
@@ -387,7 +415,7 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 
 // listedWithName reports whether toks[i] is separated from a found name
 // by only ",", "and", "y", "or", "&".
-func listedWithName(d *doc, toks []token, i int, spans []Span) bool {
+func listedWithName(d *doc, toks []token, i int, inSpan func(token) bool) bool {
 	isSep := func(t token) bool {
 		s := d.lower(t)
 		return s == "," || s == "and" || s == "y" || s == "or" || s == "o" || s == "&" || s == "e"
@@ -402,11 +430,36 @@ func listedWithName(d *doc, toks []token, i int, spans []Span) bool {
 		if n == 0 || j < 0 || j >= len(toks) {
 			continue
 		}
-		for _, s := range spans {
-			if toks[j].start >= s.Start && toks[j].end <= s.End {
-				return true
-			}
+		if inSpan(toks[j]) {
+			return true
 		}
+	}
+	return false
+}
+
+// unknownName reports whether a capitalised word is in no list that would
+// make it something else than a name (common word, stop word, place).
+func unknownName(c nameClass) bool {
+	return c.cap && !c.common && !c.stop && !c.place
+}
+
+// personVerbs follow a person's name: "X said", "X is from", "X lives".
+var personVerbs = wordSet("said", "says", "told", "asked", "shouted", "wrote", "replied", "answered", "lives", "lived", "works", "worked",
+	"spent", "began", "joined", "called", "dijo", "vive", "trabaja", "llamó", "llamo", "escribió", "preguntó")
+
+// personVerbAfter reports whether toks[k] is a verb that follows a name,
+// or "is from" / "will be".
+func personVerbAfter(d *doc, toks []token, k int) bool {
+	if k >= len(toks) || toks[k].kind != tokWord || !toks[k].gap || toks[k].nl {
+		return false
+	}
+	w := d.lower(toks[k])
+	if personVerbs[w] {
+		return true
+	}
+	if k+1 < len(toks) && toks[k+1].kind == tokWord {
+		n := d.lower(toks[k+1])
+		return (w == "is" || w == "was") && (n == "from" || n == "very") || w == "will" && n == "be" || w == "es" && n == "de"
 	}
 	return false
 }

@@ -58,7 +58,7 @@ var phoneNegative = wordSet("order", "invoice", "ref", "reference", "tracking", 
 	"pedido", "factura", "referencia", "seguimiento", "cuenta", "reserva", "expediente", "transacción", "transaccion",
 	"póliza", "poliza", "cliente", "socio", "tarjeta", "dni", "nie", "nif", "ssn",
 	"zip", "zipcode", "postal", "postcode", "cp", "license", "licence", "dl", "suite", "apt", "box", "unit", "psc",
-	"col", "nºcol", "colegiado", "nhc", "nass", "nuss", "cip", "sip", "episodio", "historia", "expediente", "dni", "nif")
+	"cpf", "rut", "run", "cuit", "cuil", "curp", "rfc", "nss", "col", "nºcol", "colegiado", "nhc", "nass", "nuss", "cip", "sip", "episodio", "historia", "expediente", "dni", "nif")
 
 // Recognize implements Recognizer with no region.
 func (r *PhoneRecognizer) Recognize(text string) []Span {
@@ -185,6 +185,9 @@ func scanPhone(text string, i int) (c phoneCandidate, ok bool) {
 		c.ext = true
 	} else if !phoneRightBoundary(text, c.end) {
 		return c, false
+	}
+	if !c.plus && groups > 2 && strings.IndexByte(string(seps[:groups-1]), '.') >= 0 && strings.IndexByte(string(seps[:groups-1]), '-') >= 0 {
+		return c, false // dots and a dash: an ID (529.982.247-25), not a phone
 	}
 	if !c.plus && groups == 3 && groupLens[0] == 3 && groupLens[1] == 2 && groupLens[2] == 4 && seps[0] == '-' && seps[1] == '-' {
 		return c, false // the shape of a US SSN

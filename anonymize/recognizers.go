@@ -14,6 +14,7 @@ func DefaultRecognizers() []Recognizer {
 		USSSNRecognizer{},
 		UKNINORecognizer{},
 		ESNIFRecognizer{},
+		LatAmIDRecognizer{},
 		USDriverLicenseRecognizer{},
 		DateTimeRecognizer{},
 		PersonRecognizer{},

@@ -20,6 +20,11 @@ const (
 	EntityPerson        = "PERSON"
 	EntityStreetAddress = "STREET_ADDRESS"
 	EntityLocation      = "LOCATION"
+	// National IDs of Latin American countries, checksum-validated.
+	EntityBRCPF  = "BR_CPF"
+	EntityMXCURP = "MX_CURP"
+	EntityCLRUT  = "CL_RUT"
+	EntityARCUIT = "AR_CUIT"
 )
 
 // Span is one piece of personal data found in a text.

@@ -17,7 +17,7 @@ type Config struct {
 	// words that matter together ("redeem … points").
 	SkipWindow int `yaml:"skip_window" json:"skip_window"`
 	// CharMin and CharMax bound the character n-grams taken inside each
-	// space-padded word (default 2 and 5); CharMax 0 disables them.
+	// space-padded word (default 1 and 5); CharMax 0 disables them.
 	CharMin int `yaml:"char_min" json:"char_min"`
 	CharMax int `yaml:"char_max" json:"char_max"`
 	// CharWeight is the weight of the character block relative to the word
@@ -31,7 +31,7 @@ type Config struct {
 	// Loss is the linear model's training loss: "hinge" (Crammer-Singer
 	// multiclass SVM, the default) or "logistic" (softmax regression).
 	Loss string `yaml:"loss" json:"loss"`
-	// Epochs is the number of SGD passes (default 10).
+	// Epochs is the number of SGD passes (default 15).
 	Epochs int `yaml:"epochs" json:"epochs"`
 	// LearningRate is the initial SGD step; it decays linearly to zero
 	// (default 0.5).
@@ -44,7 +44,7 @@ type Config struct {
 	Temperature float64 `yaml:"temperature" json:"temperature"`
 
 	// OOSThreshold: when the best in-scope confidence is below it, Parse
-	// answers nlu.OutOfScope (default 0.3). 0 leaves only the trained oos
+	// answers nlu.OutOfScope (default 0.2). 0 leaves only the trained oos
 	// class, if the training data has one.
 	OOSThreshold float64 `yaml:"oos_threshold" json:"oos_threshold"`
 	// TopK caps the number of ranked intents Parse returns (default 10).
@@ -58,16 +58,16 @@ func DefaultConfig() Config {
 	return Config{
 		WordNgrams:   2,
 		SkipWindow:   8,
-		CharMin:      2,
+		CharMin:      1,
 		CharMax:      5,
 		CharWeight:   1,
 		MinCount:     2,
 		Loss:         LossHinge,
-		Epochs:       10,
+		Epochs:       15,
 		LearningRate: 0.5,
 		L2:           3e-5,
 		Temperature:  0.12,
-		OOSThreshold: 0.3,
+		OOSThreshold: 0.2,
 		TopK:         10,
 		Seed:         1,
 	}

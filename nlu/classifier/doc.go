@@ -6,7 +6,7 @@
 // collapsed, PII placeholders such as <EMAIL_ADDRESS_1> kept as one
 // token) and turned into a sparse TF-IDF vector of word unigrams and
 // bigrams, ordered word pairs up to eight words apart and character
-// 2–5-grams inside word boundaries. A Crammer-Singer multiclass SVM is
+// 1–5-grams inside word boundaries. A Crammer-Singer multiclass SVM is
 // trained on it with seeded SGD. A softmax over its scores, with a temperature fitted on
 // CLINC150's validation split, gives the confidences. An utterance is out
 // of scope when the trained "oos" class wins (examples labeled

@@ -3,7 +3,6 @@ package classifier
 import (
 	"math"
 	"slices"
-	"strings"
 )
 
 // Feature blocks: word n-grams and character n-grams are weighted and
@@ -43,7 +42,6 @@ type featureSpace struct {
 	CharMax    int     //
 	CharWeight float32 // weight of the char block relative to the word block
 	Sublinear  bool    // 1+log(tf) instead of tf
-	Cross      bool    // char n-grams also span word boundaries
 	SkipWindow int     // ordered word pairs up to this far apart (skip-bigrams, distance ≥ 2)
 
 	Index map[uint64]int32 // feature hash → column
@@ -87,23 +85,6 @@ func (fs *featureSpace) eachFeature(tokens []string, fn func(h uint64, block uin
 		return
 	}
 	var bounds [66]int
-	if fs.Cross {
-		joined := strings.Join(tokens, " ")
-		if len(joined) <= 62 {
-			tokens = []string{joined}
-		} else {
-			// Long text: overlapping windows of two words.
-			pairs := make([]string, 0, len(tokens))
-			for i := range tokens {
-				if i+1 < len(tokens) {
-					pairs = append(pairs, tokens[i]+" "+tokens[i+1])
-				} else if i == 0 {
-					pairs = append(pairs, tokens[i])
-				}
-			}
-			tokens = pairs
-		}
-	}
 	for _, t := range tokens {
 		if len(t) > 62 {
 			t = t[:62]

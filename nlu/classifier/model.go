@@ -20,11 +20,32 @@ func (m *linear) logits(x sparse, out []float32) {
 	copy(out, m.B)
 	k := m.K
 	for n, j := range x.idx {
-		v := x.val[n]
-		row := m.W[int(j)*k : int(j)*k+k]
-		for c := range row {
-			out[c] += v * row[c]
-		}
+		axpy(out, m.W[int(j)*k:int(j)*k+k], x.val[n])
+	}
+}
+
+// The two kernels below do nearly all the arithmetic. They are marked
+// go:norace because the race detector would instrument every weight
+// access and make a -race run of a full training (the CLINC150 test) take
+// minutes. They only touch slices their caller owns or reads while no one
+// writes: training works on a private model, Parse reads an immutable one.
+
+// axpy adds a·x to dst; len(x) ≥ len(dst).
+//
+//go:norace
+func axpy(dst, x []float32, a float32) {
+	x = x[:len(dst)]
+	for i := range dst {
+		dst[i] += a * x[i]
+	}
+}
+
+// scale multiplies x by a.
+//
+//go:norace
+func scale(x []float32, a float32) {
+	for i := range x {
+		x[i] *= a
 	}
 }
 
@@ -52,13 +73,14 @@ type sgdOptions struct {
 	L2           float64
 	Seed         uint64
 	Hinge        bool // Crammer-Singer multiclass hinge instead of softmax
-	AverageFrom  int  // average the weights after each epoch from this one on (0 = off)
 }
 
-// trainLinear fits a softmax regression with SGD: per-example updates in
-// a seeded shuffled order, exact L2 decay through a scale factor (so an
+// trainLinear fits a linear model with SGD: per-example updates in a
+// seeded shuffled order, exact L2 decay through a scale factor (so an
 // update touches only the example's columns), and a learning rate that
-// decays linearly to zero over the epochs.
+// decays linearly to zero over the epochs. The loss is the softmax
+// cross-entropy or, with Hinge, the Crammer-Singer multiclass hinge
+// max(0, 1 + max_{r≠y} s_r − s_y).
 func trainLinear(ctx context.Context, xs []sparse, ys []int32, dim, k int, o sgdOptions) (*linear, error) {
 	m := &linear{Dim: dim, K: k, W: make([]float32, dim*k), B: make([]float32, k)}
 	order := make([]int, len(xs))
@@ -67,11 +89,9 @@ func trainLinear(ctx context.Context, xs []sparse, ys []int32, dim, k int, o sgd
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x9e3779b97f4a7c15))
 	z := make([]float32, k)
-	scale := 1.0 // true W = scale * stored W
+	wscale := 1.0 // true W = wscale * stored W
 	total := float64(o.Epochs * len(xs))
 	step := 0.0
-	var avgW, avgB []float32
-	navg := 0
 	for epoch := 0; epoch < o.Epochs; epoch++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("train: %w", err)
@@ -80,24 +100,17 @@ func trainLinear(ctx context.Context, xs []sparse, ys []int32, dim, k int, o sgd
 		for _, i := range order {
 			lr := o.LearningRate * (1 - step/total)
 			step++
-			scale *= 1 - lr*o.L2
-			if scale < 1e-4 {
-				s := float32(scale)
-				for w := range m.W {
-					m.W[w] *= s
-				}
-				scale = 1
+			wscale *= 1 - lr*o.L2
+			if wscale < 1e-4 {
+				scale(m.W, float32(wscale))
+				wscale = 1
 			}
 			x := xs[i]
 			// Scores with the scale folded in.
 			copy(z, m.B)
-			s := float32(scale)
+			s := float32(wscale)
 			for n, j := range x.idx {
-				v := x.val[n] * s
-				row := m.W[int(j)*k : int(j)*k+k]
-				for c := range row {
-					z[c] += v * row[c]
-				}
+				axpy(z, m.W[int(j)*k:int(j)*k+k], x.val[n]*s)
 			}
 			if o.Hinge {
 				y := ys[i]
@@ -124,43 +137,12 @@ func trainLinear(ctx context.Context, xs []sparse, ys []int32, dim, k int, o sgd
 			for c := range m.B {
 				m.B[c] -= z[c]
 			}
-			inv := float32(1 / scale)
+			inv := float32(1 / wscale)
 			for n, j := range x.idx {
-				v := x.val[n] * inv
-				row := m.W[int(j)*k : int(j)*k+k]
-				for c := range row {
-					row[c] -= v * z[c]
-				}
+				axpy(m.W[int(j)*k:int(j)*k+k], z, -x.val[n]*inv)
 			}
-		}
-		if o.AverageFrom > 0 && epoch+1 >= o.AverageFrom {
-			if avgW == nil {
-				avgW, avgB = make([]float32, len(m.W)), make([]float32, len(m.B))
-			}
-			s := float32(scale)
-			for w, v := range m.W {
-				avgW[w] += v * s
-			}
-			for c, v := range m.B {
-				avgB[c] += v
-			}
-			navg++
 		}
 	}
-	if navg > 0 {
-		inv := 1 / float32(navg)
-		for w := range avgW {
-			avgW[w] *= inv
-		}
-		for c := range avgB {
-			avgB[c] *= inv
-		}
-		m.W, m.B = avgW, avgB
-		return m, nil
-	}
-	s := float32(scale)
-	for w := range m.W {
-		m.W[w] *= s
-	}
+	scale(m.W, float32(wscale))
 	return m, nil
 }

@@ -1,0 +1,37 @@
+package anonymize
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestAnalyzeLargeMessages checks that 1 MB messages of hostile shapes are
+// analysed without panicking and with sane output (the time they take is
+// watched by the benchmarks, not here).
+func TestAnalyzeLargeMessages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large inputs")
+	}
+	a := DefaultAnalyzer()
+	const mb = 1 << 20
+	inputs := map[string]string{
+		"names":  strings.Repeat("John Smith and Mary Jones, ", mb/27),
+		"emails": strings.Repeat("a@b.co ", mb/7),
+		"digits": strings.Repeat("612 34 56 78 ", mb/13),
+		"at":     strings.Repeat("@", mb),
+		"nul":    strings.Repeat("\x00\xff", mb/2),
+		"emoji":  strings.Repeat("👋🏽 שלום ", mb/16),
+	}
+	for name, text := range inputs {
+		t.Run(name, func(t *testing.T) {
+			spans := a.Analyze(text)
+			prev := 0
+			for _, s := range spans {
+				if s.Start < prev || s.End > len(text) || s.End <= s.Start {
+					t.Fatalf("bad span %+v", s)
+				}
+				prev = s.End
+			}
+		})
+	}
+}
