@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,11 +20,11 @@ import (
 	"github.com/veilhq/veil/dialogs"
 	"github.com/veilhq/veil/keyring"
 	"github.com/veilhq/veil/nlu"
-	"github.com/veilhq/veil/nlu/rules"
 	"github.com/veilhq/veil/pipeline"
 	"github.com/veilhq/veil/stages"
 	"github.com/veilhq/veil/store"
 	"github.com/veilhq/veil/store/bolt"
+	"github.com/veilhq/veil/store/postgres"
 )
 
 // Sender delivers a reply to a user of the channel.
@@ -43,8 +44,9 @@ type Options struct {
 	Sender   Sender           // where replies go; nil drops them (chat collects them itself)
 	Now      func() time.Time // clock; nil = time.Now
 	Fallback stages.Fallback  // answers what no dialog takes; nil = the LLM when configured, else the bot's canned reply
-	NLU      nlu.Parser       // nil = the rules NLU over the bot's keywords
+	NLU      nlu.Parser       // nil = the configured nlu.pipeline; decisions always use its thresholds
 	Store    store.Store      // nil = open the configured store
+	Keystore keystore         // nil = keystore_url, or the main store
 	Workers  int              // turns processed at once across users; 0 = 8
 }
 
@@ -58,12 +60,17 @@ type App struct {
 	Dialogs *dialogs.Engine
 	Runner  *pipeline.Runner
 
-	sender Sender
-	now    func() time.Time
-	disp   *dispatcher
-	ready  atomic.Bool
-	stop   chan struct{}
-	bg     sync.WaitGroup
+	sender  Sender
+	now     func() time.Time
+	disp    *dispatcher // embedded store: in-process, per-user queues
+	workers int
+	queue   sharedQueue // shared store (PostgreSQL): claims and an outbox
+	ready   atomic.Bool
+	stop    chan struct{}
+	bg      sync.WaitGroup
+
+	wakeInbox, wakeOutbox chan struct{}
+	closers               []interface{ Close() error }
 }
 
 // New builds an App from cfg. It opens the store and the keyring but does
@@ -89,7 +96,16 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	if err != nil {
 		return nil, err
 	}
-	if a.Keys, err = keyring.New(master, st); err != nil {
+	var keys keystore = opts.Keystore
+	if keys == nil {
+		if keys, err = openKeystore(ctx, cfg, st); err != nil {
+			return nil, err
+		}
+	}
+	if keys != st {
+		a.closers = append(a.closers, keys)
+	}
+	if a.Keys, err = keyring.New(master, keys); err != nil {
 		return nil, fmt.Errorf("keyring: %w", err)
 	}
 	analyzer, err := newAnalyzer(cfg.Anonymize)
@@ -111,11 +127,13 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 		}
 	}
 	a.Dialogs = dialogs.NewEngine(bot, st, cfg.Retention.DialogState, a.now)
-	parser := opts.NLU
-	if parser == nil {
-		if parser, err = newParser(bot); err != nil {
-			return nil, err
-		}
+	nluChain, err := newNLU(ctx, cfg, bot, log)
+	if err != nil {
+		return nil, err
+	}
+	var parser nlu.Parser = nluChain
+	if opts.NLU != nil {
+		parser = opts.NLU
 	}
 	fallback := opts.Fallback
 	if fallback == nil {
@@ -127,7 +145,7 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	a.Runner = pipeline.NewRunner(log, pipeline.Options{Timeout: cfg.Pipeline.TurnTimeout, Now: a.now},
 		consent.NewGate(st, rights{a}, notice, a.now),
 		&stages.PII{Engine: a.Engine},
-		&stages.Route{NLU: parser, Dialogs: a.Dialogs, Threshold: cfg.NLU.Threshold, Fallback: fallback, Log: log},
+		&stages.Route{NLU: parser, Decide: nluChain.Decide, Dialogs: a.Dialogs, Fallback: fallback, Log: log},
 		&stages.Respond{Engine: a.Engine},
 		&stages.Record{Store: st, Retention: stages.Retention{UserText: cfg.Retention.UserText, BotText: cfg.Retention.BotText}, Now: a.now},
 	)
@@ -135,36 +153,13 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	if workers <= 0 {
 		workers = 8
 	}
+	a.workers = workers
 	a.disp = newDispatcher(workers, a.handle)
+	if q, ok := st.(sharedQueue); ok {
+		a.queue = q
+		a.wakeInbox, a.wakeOutbox = make(chan struct{}, 1), make(chan struct{}, 1)
+	}
 	return a, nil
-}
-
-// newParser builds the configured NLU for a bot: today the rules NLU over
-// the bot's keywords.
-func newParser(bot *dialogs.Bot) (nlu.Parser, error) {
-	var rs []rules.Rule
-	for name, kws := range bot.Keywords() {
-		if len(kws) > 0 {
-			rs = append(rs, rules.Rule{Intent: name, Keywords: kws})
-		}
-	}
-	p, err := rules.New(rs)
-	if err != nil {
-		return nil, fmt.Errorf("nlu: %w", err)
-	}
-	return p, nil
-}
-
-// defaultParser is newParser for the configured bot.
-func defaultParser(cfg config.Config) (nlu.Parser, error) {
-	bot := dialogs.ExampleBot()
-	if cfg.Bot != "" {
-		var err error
-		if bot, err = dialogs.LoadFile(cfg.Bot); err != nil {
-			return nil, err
-		}
-	}
-	return newParser(bot)
 }
 
 func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
@@ -176,6 +171,37 @@ func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 		return nil, fmt.Errorf("embedded store: %w", err)
 	}
 	return st, nil
+}
+
+// keystore is a store that holds the per-user data keys.
+type keystore interface {
+	store.KeyStore
+	Close() error
+}
+
+// openKeystore opens the separate key store when keystore_url is set, or
+// returns the main store.
+func openKeystore(ctx context.Context, cfg config.Config, st store.Store) (keystore, error) {
+	switch {
+	case cfg.KeystoreURL == "":
+		return st, nil
+	case strings.HasPrefix(cfg.KeystoreURL, "file:"):
+		ks, err := bolt.Open(strings.TrimPrefix(cfg.KeystoreURL, "file:"), bolt.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("keystore_url (VEIL_KEYSTORE_URL): %w", err)
+		}
+		return ks, nil
+	default:
+		ks, err := postgres.Open(ctx, cfg.KeystoreURL, postgres.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("keystore_url (VEIL_KEYSTORE_URL): %w", err)
+		}
+		if err := ks.CheckSchema(ctx); err != nil {
+			ks.Close()
+			return nil, fmt.Errorf("keystore_url (VEIL_KEYSTORE_URL): %w", err)
+		}
+		return ks, nil
+	}
 }
 
 // masterKey reads VEIL_MASTER_KEY, or on the embedded store the key file
@@ -202,9 +228,20 @@ func masterKey(cfg config.Config, log zerolog.Logger) ([]byte, error) {
 	return k, nil
 }
 
-// Start replays pending inbox items and starts the purge timer (when
-// purgeEvery > 0). Call it once.
+// Start begins processing and starts the purge timer (when purgeEvery > 0).
+// On the embedded store it replays pending inbox items in this process; on
+// a shared store (PostgreSQL) it starts workers that claim inbox items
+// alongside other replicas, and an outbox sender. Call it once.
 func (a *App) Start(ctx context.Context, purgeEvery time.Duration) error {
+	if purgeEvery > 0 {
+		a.bg.Add(1)
+		go a.purgeLoop(purgeEvery)
+	}
+	if a.queue != nil {
+		a.startReplica(a.workers)
+		a.ready.Store(true)
+		return nil
+	}
 	pending, err := a.Store.Pending(ctx)
 	if err != nil {
 		return fmt.Errorf("inbox: %w", err)
@@ -214,10 +251,6 @@ func (a *App) Start(ctx context.Context, purgeEvery time.Duration) error {
 	}
 	if len(pending) > 0 {
 		a.Log.Info().Int("items", len(pending)).Msg("resuming pending inbox")
-	}
-	if purgeEvery > 0 {
-		a.bg.Add(1)
-		go a.purgeLoop(purgeEvery)
 	}
 	a.ready.Store(true)
 	return nil
@@ -233,7 +266,16 @@ func (a *App) purgeLoop(every time.Duration) {
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), every)
-			if _, err := a.Purge(ctx); err != nil {
+			var err error
+			if a.queue != nil { // one replica at a time
+				_, err = a.queue.WithLeaderLock(ctx, "purge", func(ctx context.Context) error {
+					_, err := a.Purge(ctx)
+					return err
+				})
+			} else {
+				_, err = a.Purge(ctx)
+			}
+			if err != nil {
 				a.Log.Error().Err(err).Msg("purge failed")
 			}
 			cancel()
@@ -265,6 +307,11 @@ func (a *App) Close(ctx context.Context) error {
 	}
 	a.bg.Wait()
 	werr := a.disp.wait(ctx)
+	for _, c := range a.closers {
+		if err := c.Close(); err != nil {
+			return err
+		}
+	}
 	if err := a.Store.Close(); err != nil {
 		return err
 	}
@@ -279,6 +326,10 @@ func (a *App) Submit(ctx context.Context, in Inbound) (bool, error) {
 	item, fresh, err := a.accept(ctx, in)
 	if err != nil || !fresh {
 		return fresh, err
+	}
+	if a.queue != nil {
+		poke(a.wakeInbox) // a worker of some replica claims it
+		return true, nil
 	}
 	a.disp.enqueue(item)
 	return true, nil
@@ -320,10 +371,12 @@ func (a *App) Converse(ctx context.Context, in Inbound) ([]pipeline.Reply, error
 	return turn.Out, nil
 }
 
-// handle is the dispatcher's per-item work: process, send, complete.
+// handle is the embedded dispatcher's per-item work: run the turn, send,
+// complete. A crash between sending and completing makes the turn run again
+// at start (at-least-once); the PostgreSQL mode goes through an outbox.
 func (a *App) handle(item store.InboxItem) {
 	ctx := context.Background()
-	turn, err := a.process(ctx, item)
+	turn, _ := a.runTurn(ctx, item)
 	if turn != nil && a.sender != nil {
 		for _, r := range turn.Out {
 			if err := a.sender.Send(ctx, turn.UserID, r); err != nil {
@@ -331,39 +384,41 @@ func (a *App) handle(item store.InboxItem) {
 			}
 		}
 	}
-	_ = err // logged by process
+	a.complete(ctx, item.ID)
 }
 
 // process runs one inbox item through the pipeline and completes it.
 func (a *App) process(ctx context.Context, item store.InboxItem) (*pipeline.Turn, error) {
-	complete := func() {
-		if err := a.Store.Complete(ctx, item.ID); err != nil {
-			a.Log.Error().Str("msg_id", item.ID).Err(err).Msg("inbox complete failed")
-		}
+	turn, err := a.runTurn(ctx, item)
+	a.complete(ctx, item.ID)
+	return turn, err
+}
+
+func (a *App) complete(ctx context.Context, id string) {
+	if err := a.Store.Complete(ctx, id); err != nil {
+		a.Log.Error().Str("msg_id", id).Err(err).Msg("inbox complete failed")
 	}
+}
+
+// runTurn opens an inbox item and runs it through the pipeline. It returns
+// a nil turn when there is nothing to process (the user's key was shredded,
+// or the item is unreadable); a turn with an error when a stage failed (the
+// runner logged it and put a safe reply in turn.Out).
+func (a *App) runTurn(ctx context.Context, item store.InboxItem) (*pipeline.Turn, error) {
 	raw, err := a.Keys.Open(ctx, item.Subject, item.Payload, inboxAAD(item.ID))
 	if errors.Is(err, keyring.ErrShredded) {
-		complete() // the user erased their data meanwhile: nothing to process
-		return nil, nil
+		return nil, nil // the user erased their data meanwhile
 	}
 	if err != nil {
 		a.Log.Error().Str("msg_id", item.ID).Err(err).Msg("inbox item unreadable")
-		complete()
 		return nil, err
 	}
 	var in Inbound
 	if err := json.Unmarshal(raw, &in); err != nil {
-		complete()
 		return nil, fmt.Errorf("inbox item %s: %w", item.ID, err)
 	}
 	turn := a.turn(in, item.Subject)
-	if err := a.Runner.Run(ctx, turn); err != nil {
-		// The runner logged it and put a safe reply in turn.Out.
-		complete()
-		return turn, err
-	}
-	complete()
-	return turn, nil
+	return turn, a.Runner.Run(ctx, turn)
 }
 
 func (a *App) turn(in Inbound, subject string) *pipeline.Turn {
@@ -416,6 +471,73 @@ func (r rights) Summary(ctx context.Context, subject, conversation string) (cons
 		}
 	}
 	return sum, nil
+}
+
+// export is the portable copy of what Veil keeps about a user.
+type export struct {
+	Subject         string               `json:"subject"` // the keyed hash the stores know you by
+	Consent         []store.ConsentEvent `json:"consent_history"`
+	PersonalDetails []exportDetail       `json:"personal_details"`
+	Messages        []exportRecord       `json:"messages"`
+}
+
+type exportDetail struct {
+	Type    string    `json:"type"`
+	Value   string    `json:"value"`
+	Expires time.Time `json:"expires"`
+}
+
+type exportRecord struct {
+	At      time.Time `json:"at"`
+	From    string    `json:"from"` // you, or us
+	Text    string    `json:"text"`
+	Intent  string    `json:"intent,omitempty"`
+	Expires time.Time `json:"expires"`
+}
+
+// Export gathers the subject's consent history, vault values and
+// transcripts, re-identified for this conversation only.
+func (r rights) Export(ctx context.Context, subject, conversation string) ([]byte, error) {
+	ex := export{Subject: subject, Consent: []store.ConsentEvent{}, PersonalDetails: []exportDetail{}, Messages: []exportRecord{}}
+	hist, err := r.a.Store.ConsentHistory(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	ex.Consent = append(ex.Consent, hist...)
+	conv := anonymize.Conversation{ID: conversation, Subject: subject}
+	entries, err := r.a.Store.Entries(ctx, conversation)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if e.Subject != subject {
+			continue
+		}
+		v, err := r.a.Engine.Restore(ctx, conv, e.Token)
+		if err != nil {
+			return nil, err
+		}
+		ex.PersonalDetails = append(ex.PersonalDetails, exportDetail{Type: e.Type, Value: v, Expires: e.Expires})
+	}
+	recs, err := r.a.Store.Records(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		if rec.Kind == store.RecordStatus {
+			continue
+		}
+		text, err := r.a.Engine.Restore(ctx, conv, rec.Text)
+		if err != nil {
+			return nil, err
+		}
+		from := "you"
+		if rec.Kind == store.RecordBot {
+			from = "us"
+		}
+		ex.Messages = append(ex.Messages, exportRecord{At: rec.At, From: from, Text: text, Intent: rec.Intent, Expires: rec.Expires})
+	}
+	return json.MarshalIndent(ex, "", " ")
 }
 
 // Erase crypto-shreds first, so every sealed value is unreadable even if a

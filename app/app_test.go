@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -201,4 +202,44 @@ func emailRecognizer() string {
 		}
 	}
 	return "email"
+}
+
+func TestExportMyData(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	a := newTestApp(t, clk)
+	const user, other = "447700900333", "447700900444"
+	for _, u := range []string{user, other} {
+		say(t, a, "m1"+u, u, "hi")
+		press(t, a, "m2"+u, u, "consent:agree")
+	}
+	say(t, a, "m3", user, "my email is exp.me@example.com, order 12345678")
+	say(t, a, "m4", other, "my email is not.mine@example.com")
+	out := press(t, a, "m5", user, "rights:export")
+	if len(out) != 1 {
+		t.Fatalf("replies = %+v", out)
+	}
+	body := out[0].Text[strings.Index(out[0].Text, "{"):]
+	var ex export
+	if err := json.Unmarshal([]byte(body), &ex); err != nil {
+		t.Fatalf("export is not JSON: %v\n%s", err, out[0].Text)
+	}
+	if len(ex.Consent) < 2 || len(ex.PersonalDetails) != 1 || ex.PersonalDetails[0].Value != "exp.me@example.com" {
+		t.Fatalf("export = %+v", ex)
+	}
+	foundOwn := false
+	for _, m := range ex.Messages {
+		if strings.Contains(m.Text, "exp.me@example.com") && m.From == "you" {
+			foundOwn = true
+		}
+	}
+	if !foundOwn || strings.Contains(body, "not.mine@example.com") {
+		t.Fatalf("export messages wrong or leaking another user's data:\n%s", body)
+	}
+	// The export itself is not kept.
+	recs, _ := a.Store.Records(context.Background(), a.Keys.Subject(user))
+	for _, r := range recs {
+		if strings.Contains(r.Text, "consent_history") {
+			t.Fatal("the export was stored as a transcript")
+		}
+	}
 }

@@ -33,7 +33,7 @@ func TestLLMFallbackSeesPseudonymsOnly(t *testing.T) {
 
 	// The model echoes the user's pseudonym and invents someone else's email.
 	srv.QueueChat(openaitest.Completion("Sure, I'll send the return label to <EMAIL_1>, cc returns@othershop.example."))
-	out := say(t, a, "m3", user, "can I return a jacket? my email is rosa.diaz@example.com and my card 4111 1111 1111 1111")
+	out := say(t, a, "m3", user, "is the wool jacket also made in green? my email is rosa.diaz@example.com and my card 4111 1111 1111 1111")
 	if len(out) != 1 {
 		t.Fatalf("replies = %+v", out)
 	}

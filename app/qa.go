@@ -12,6 +12,7 @@ import (
 
 	"github.com/veilhq/veil/config"
 	"github.com/veilhq/veil/consent"
+	"github.com/veilhq/veil/dialogs"
 	"github.com/veilhq/veil/eval/conversations"
 	"github.com/veilhq/veil/llm"
 	"github.com/veilhq/veil/logging"
@@ -66,7 +67,14 @@ func (q *QARunner) Start(ctx context.Context, c conversations.ConversationInfo) 
 	}
 	rst := &recordingStore{Store: st, rec: s.rec}
 	log := logging.New(s.rec.writer("log"), cfg.Log.Level, false)
-	parser, err := defaultParser(cfg)
+	bot := dialogs.ExampleBot()
+	if cfg.Bot != "" {
+		bot, err = dialogs.LoadFile(cfg.Bot)
+	}
+	var parser nlu.Parser
+	if err == nil {
+		parser, err = newNLU(ctx, cfg, bot, log)
+	}
 	if err != nil {
 		st.Close()
 		os.RemoveAll(dir)

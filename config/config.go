@@ -18,10 +18,15 @@ import (
 // Config is everything Veil reads at start-up. YAML keys are the `yaml`
 // tags; each leaf that an environment variable can set names it in `env`.
 type Config struct {
-	Addr        string    `yaml:"addr" env:"VEIL_ADDR" validate:"required,hostname_port"`
-	DataDir     string    `yaml:"data_dir" env:"VEIL_DATA_DIR" validate:"required"`
-	DatabaseURL string    `yaml:"database_url" env:"VEIL_DATABASE_URL" secret:"true" validate:"omitempty,postgres_url"`
-	MasterKey   string    `yaml:"master_key" env:"VEIL_MASTER_KEY" secret:"true" validate:"omitempty,base64_32"`
+	Addr        string `yaml:"addr" env:"VEIL_ADDR" validate:"required,hostname_port"`
+	DataDir     string `yaml:"data_dir" env:"VEIL_DATA_DIR" validate:"required"`
+	DatabaseURL string `yaml:"database_url" env:"VEIL_DATABASE_URL" secret:"true" validate:"omitempty,postgres_url"`
+	MasterKey   string `yaml:"master_key" env:"VEIL_MASTER_KEY" secret:"true" validate:"omitempty,base64_32"`
+	// KeystoreURL is where per-user data keys live when they must be kept
+	// out of the data database's backups (so an erasure survives restoring
+	// a dump): a postgres:// URL of another database, or file:PATH for a
+	// local file. Empty keeps keys in the main store.
+	KeystoreURL string    `yaml:"keystore_url" env:"VEIL_KEYSTORE_URL" secret:"true" validate:"omitempty,keystore_url"`
 	WhatsApp    WhatsApp  `yaml:"whatsapp"`
 	OpenAI      OpenAI    `yaml:"openai"`
 	Log         Log       `yaml:"log"`
@@ -95,10 +100,22 @@ type Anonymize struct {
 	Language      string `yaml:"language" validate:"oneof=en es"`
 }
 
-// NLU configures routing.
+// NLU configures intent recognition and routing.
 type NLU struct {
-	// Threshold is the confidence below which a turn goes to the fallback.
+	// Pipeline lists the intent parsers tried in order; the first confident
+	// one wins: classifier (trained locally), rules (the bot's keywords),
+	// llm (the OpenAI-compatible model; needs openai.api_key).
+	Pipeline []string `yaml:"pipeline" validate:"min=1,dive,oneof=classifier rules llm"`
+	// Threshold is the confidence an intent needs to start a dialog.
 	Threshold float64 `yaml:"threshold" validate:"gte=0,lte=1"`
+	// MarginThreshold: when the top two intents are closer than this, the
+	// user is asked to choose (reply buttons); 0 turns that off.
+	MarginThreshold float64 `yaml:"margin_threshold" validate:"gte=0,lte=1"`
+	// Overrides sets the threshold of single intents.
+	Overrides map[string]float64 `yaml:"overrides" validate:"dive,gte=0,lte=1"`
+	// Model is a classifier saved by `veil nlu train`; empty = train on the
+	// bot's examples at start.
+	Model string `yaml:"model" env:"VEIL_NLU_MODEL"`
 }
 
 // Default returns the embedded-default configuration: no PostgreSQL, no
@@ -132,7 +149,7 @@ func Default() Config {
 		},
 		Pipeline:  Pipeline{TurnTimeout: 10 * time.Second},
 		Anonymize: Anonymize{Language: "en", Threshold: 0.4},
-		NLU:       NLU{Threshold: 0.5},
+		NLU:       NLU{Pipeline: []string{"classifier", "rules"}, Threshold: 0.5, MarginThreshold: 0.1},
 	}
 }
 

@@ -25,6 +25,14 @@ func newValidator() *validator.Validate {
 		u, err := url.Parse(fl.Field().String())
 		return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") && u.Host != ""
 	}))
+	must(v.RegisterValidation("keystore_url", func(fl validator.FieldLevel) bool {
+		s := fl.Field().String()
+		if path, ok := strings.CutPrefix(s, "file:"); ok {
+			return path != ""
+		}
+		u, err := url.Parse(s)
+		return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") && u.Host != ""
+	}))
 	must(v.RegisterValidation("base64_32", func(fl validator.FieldLevel) bool {
 		s := strings.TrimSpace(fl.Field().String())
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
@@ -63,6 +71,8 @@ func describe(fe validator.FieldError) string {
 		why = "must be an http(s) URL"
 	case "postgres_url":
 		why = "must be a postgres:// URL (leave empty for the embedded store)"
+	case "keystore_url":
+		why = "must be a postgres:// URL or file:PATH"
 	case "base64_32":
 		why = "must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)"
 	case "oneof":

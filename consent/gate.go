@@ -20,6 +20,7 @@ const (
 	ButtonWithdraw     = "consent:withdraw"
 	ButtonEraseConfirm = "rights:erase:confirm"
 	ButtonEraseCancel  = "rights:erase:cancel"
+	ButtonExport       = "rights:export"
 )
 
 // Notice is the privacy notice users opt in to.
@@ -39,6 +40,9 @@ type DataSummary struct {
 // Rights carries out data-subject requests on the stores.
 type Rights interface {
 	Summary(ctx context.Context, subject, conversation string) (DataSummary, error)
+	// Export returns everything kept about the subject as JSON,
+	// re-identified for them alone (portability).
+	Export(ctx context.Context, subject, conversation string) ([]byte, error)
 	// Erase crypto-shreds the subject's key and deletes their rows.
 	Erase(ctx context.Context, subject string) error
 }
@@ -76,6 +80,7 @@ const (
 	cmdDeleteMyData
 	cmdEraseConfirm
 	cmdEraseCancel
+	cmdExport
 )
 
 var keywords = map[string]command{
@@ -83,12 +88,13 @@ var keywords = map[string]command{
 	"start": cmdAgree, "i agree": cmdAgree, "acepto": cmdAgree,
 	"no thanks": cmdDecline,
 	"my data":   cmdMyData, "mis datos": cmdMyData,
+	"export my data": cmdExport, "exportar mis datos": cmdExport,
 	"delete my data": cmdDeleteMyData, "erase my data": cmdDeleteMyData, "borrar mis datos": cmdDeleteMyData,
 }
 
 var buttons = map[string]command{
 	ButtonAgree: cmdAgree, ButtonDecline: cmdDecline, ButtonWithdraw: cmdWithdraw,
-	ButtonEraseConfirm: cmdEraseConfirm, ButtonEraseCancel: cmdEraseCancel,
+	ButtonEraseConfirm: cmdEraseConfirm, ButtonEraseCancel: cmdEraseCancel, ButtonExport: cmdExport,
 }
 
 // normalize lowercases, trims and drops punctuation so "Stop!" matches.
@@ -176,7 +182,14 @@ func (g *Gate) Process(ctx context.Context, t *pipeline.Turn) error {
 		if err != nil {
 			return fmt.Errorf("data summary: %w", err)
 		}
-		t.Halt(pipeline.Reply{Text: describe(st, sum)})
+		t.Halt(pipeline.Reply{Text: describe(st, sum), Buttons: []pipeline.Button{{ID: ButtonExport, Title: "Export (JSON)"}}})
+		return nil
+	case cmdExport:
+		data, err := g.rights.Export(ctx, t.Subject, t.Conversation)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		t.Halt(pipeline.Reply{Text: "Everything we keep about you, as JSON:\n" + string(data)})
 		return nil
 	case cmdDeleteMyData:
 		t.Halt(pipeline.Reply{

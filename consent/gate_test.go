@@ -48,6 +48,10 @@ type fakeRights struct {
 }
 
 func (r *fakeRights) Summary(context.Context, string, string) (DataSummary, error) { return r.sum, nil }
+func (r *fakeRights) Export(context.Context, string, string) ([]byte, error) {
+	return []byte(`{"consent":[]}`), nil
+}
+
 func (r *fakeRights) Erase(_ context.Context, subject string) error {
 	r.erased = append(r.erased, subject)
 	return nil
@@ -104,6 +108,8 @@ func TestGate(t *testing.T) {
 			turns: []*pipeline.Turn{text("m1", "hi")}, wantReply: "changed", wantLast: store.ConsentNoticeShown},
 		{name: "my data works without consent", turns: []*pipeline.Turn{text("m1", "MY DATA")},
 			wantReply: "Consent: not given", wantLast: ""},
+		{name: "export works without consent", turns: []*pipeline.Turn{text("m1", "my data"), button("m2", ButtonExport)},
+			wantReply: `{"consent":[]}`, wantLast: ""},
 		{name: "delete my data asks for confirmation", turns: []*pipeline.Turn{button("m1", ButtonAgree), text("m2", "delete my data")},
 			wantReply: "Erase now?", wantButtons: []string{ButtonEraseConfirm, ButtonEraseCancel}, wantLast: store.ConsentOptIn},
 		{name: "confirmed erasure shreds and leaves a tombstone", turns: []*pipeline.Turn{button("m1", ButtonAgree), button("m2", ButtonEraseConfirm)},

@@ -6,12 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
+	"strings"
 	"text/template"
+	"unicode"
 
 	"github.com/go-playground/validator/v10"
 	"gopkg.in/yaml.v3"
+
+	"github.com/veilhq/veil/nlu"
 )
 
 //go:embed examples/shop.yaml
@@ -30,9 +36,24 @@ type Bot struct {
 
 // IntentSpec describes one intent.
 type IntentSpec struct {
-	Description string   `yaml:"description"`
-	Keywords    []string `yaml:"keywords"`
-	Examples    []string `yaml:"examples"`
+	Title       string      `yaml:"title"` // button label (≤ 20 characters) when the user is asked to choose
+	Description string      `yaml:"description"`
+	Keywords    []string    `yaml:"keywords"`
+	Examples    []Utterance `yaml:"examples"` // training data for the trained NLU
+}
+
+// Utterance is one training example and the line it is on.
+type Utterance struct {
+	Text string
+	Line int
+}
+
+func (u *Utterance) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: an example must be a string", n.Line)
+	}
+	u.Text, u.Line = n.Value, n.Line
+	return nil
 }
 
 // ButtonSpec is a reply button in a flow's answer.
@@ -141,6 +162,14 @@ func (b *Bot) check() error {
 	if len(b.Cancel) == 0 {
 		b.Cancel = []string{"cancel", "stop that", "nevermind", "never mind", "cancelar"}
 	}
+	if err := b.checkExamples(); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(b.Intents)) {
+		if n := len([]rune(b.Intents[name].Title)); n > 20 {
+			return fmt.Errorf("%s: intent %q: title must be at most 20 characters (has %d)", b.file, name, n)
+		}
+	}
 	names := map[string]bool{}
 	started := map[string]string{}
 	for _, f := range b.Flows {
@@ -229,11 +258,70 @@ func checkRule(rule string) (err error) {
 	return nil
 }
 
-// Keywords returns each intent's keywords (for the rules NLU).
+// checkExamples rejects training data a classifier cannot learn from: an
+// intent with a single example, or one utterance under two intents.
+func (b *Bot) checkExamples() error {
+	type seen struct {
+		intent string
+		line   int
+	}
+	utterances := map[string]seen{}
+	for _, name := range slices.Sorted(maps.Keys(b.Intents)) {
+		in := b.Intents[name]
+		if len(in.Examples) == 1 {
+			return b.errf(in.Examples[0].Line, "intent %q has only one example; give at least two, or none", name)
+		}
+		for _, u := range in.Examples {
+			key := strings.Join(strings.FieldsFunc(strings.ToLower(u.Text), func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+			}), " ")
+			if key == "" {
+				return b.errf(u.Line, "intent %q: an example has no words", name)
+			}
+			if prev, ok := utterances[key]; ok && prev.intent != name {
+				return b.errf(u.Line, "example %q of intent %q is also an example of %q (line %d)", u.Text, name, prev.intent, prev.line)
+			}
+			utterances[key] = seen{name, u.Line}
+		}
+	}
+	return nil
+}
+
+// Examples returns the training examples of every intent.
+func (b *Bot) Examples() []nlu.Example {
+	var out []nlu.Example
+	for _, name := range slices.Sorted(maps.Keys(b.Intents)) {
+		for _, u := range b.Intents[name].Examples {
+			out = append(out, nlu.Example{Text: u.Text, Intent: name})
+		}
+	}
+	return out
+}
+
+// Title is an intent's button label: its title, or its name made readable
+// and cut to WhatsApp's 20 characters.
+func (b *Bot) Title(intent string) string {
+	if in, ok := b.Intents[intent]; ok && in.Title != "" {
+		return in.Title
+	}
+	t := strings.ReplaceAll(intent, "_", " ")
+	if t != "" {
+		t = strings.ToUpper(t[:1]) + t[1:]
+	}
+	if r := []rune(t); len(r) > 20 {
+		t = strings.TrimSpace(string(r[:20]))
+	}
+	return t
+}
+
+// Keywords returns the keywords of each intent that has some (for the
+// rules NLU).
 func (b *Bot) Keywords() map[string][]string {
 	out := make(map[string][]string, len(b.Intents))
 	for name, in := range b.Intents {
-		out[name] = in.Keywords
+		if len(in.Keywords) > 0 {
+			out[name] = in.Keywords
+		}
 	}
 	return out
 }

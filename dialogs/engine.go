@@ -75,6 +75,13 @@ func NewEngine(bot *Bot, states store.DialogStates, ttl time.Duration, now func(
 // Bot returns the engine's bot.
 func (e *Engine) Bot() *Bot { return e.bot }
 
+// Active reports whether a flow is waiting for the user's answer in the
+// conversation (a clarifying question would interrupt it).
+func (e *Engine) Active(ctx context.Context, conv string) bool {
+	st, err := e.load(ctx, conv)
+	return err == nil && st != nil && !st.Handoff
+}
+
 // Handle advances the conversation's dialog with one turn.
 func (e *Engine) Handle(ctx context.Context, in Input) (Output, error) {
 	st, err := e.load(ctx, in.Conversation)
@@ -92,8 +99,11 @@ func (e *Engine) step(st *state, in Input) (Output, *state) {
 	if st != nil && isCancel(e.bot, in.Text) && in.ButtonID == "" {
 		return reply(st.Flow, "OK, I've cancelled that."), nil
 	}
-	// A confident intent that starts another flow interrupts the current one.
-	if f := e.bot.FlowFor(in.Intent); f != nil && (st == nil || f.Name != st.Flow) {
+	// A confident intent that starts another flow interrupts the current
+	// one, unless the text answers the question the flow asked (a pressed
+	// intent button always interrupts).
+	if f := e.bot.FlowFor(in.Intent); f != nil && (st == nil || f.Name != st.Flow) &&
+		(st == nil || strings.HasPrefix(in.ButtonID, IntentButtonPrefix) || !e.answers(st, in.Text)) {
 		var suspended []state
 		if st != nil && !st.Handoff {
 			suspended = append(st.Suspended, state{Flow: st.Flow, Slots: st.Slots, Awaiting: st.Awaiting})
@@ -134,6 +144,23 @@ func (e *Engine) step(st *state, in Input) (Output, *state) {
 		return e.resume(reply(f.Name, "Let's leave that for now. "+e.bot.Fallback), st)
 	}
 	return reply(f.Name, slot.Reprompt), st
+}
+
+// answers reports whether text fills the slot the flow is waiting for.
+func (e *Engine) answers(st *state, text string) bool {
+	if st.Handoff {
+		return false
+	}
+	f := e.bot.flow(st.Flow)
+	if f == nil {
+		return false
+	}
+	slot := f.slot(st.Awaiting)
+	if slot == nil || (slot.Entity == "" && slot.re == nil) {
+		return false // a free-text answer cannot be told from a new request
+	}
+	v, ok := fill(slot, text, true)
+	return ok && valid(slot, v)
 }
 
 // advance asks for the next missing slot, or confirms, or finishes.

@@ -92,6 +92,14 @@ func TestExampleBotFlows(t *testing.T) {
 		{"greeting offers intent buttons", []turn{
 			{intent: "greet", text: "hi", want: []string{"shop assistant"}},
 		}},
+		{"an answer to the question beats an interrupting intent", []turn{
+			{intent: "book_appointment", text: "book an appointment on friday", want: []string{"phone number"}},
+			{intent: "human_handoff", text: "call me on <PHONE_1> please", want: []string{"Book an appointment on friday?"}},
+		}},
+		{"an intent button interrupts even a valid answer", []turn{
+			{intent: "order_status", text: "order 12345678", want: []string{"email address"}},
+			{intent: "opening_hours", button: IntentButtonPrefix + "opening_hours", text: "Opening hours <EMAIL_1>", want: []string{"Monday to Friday", "Back to where we were"}},
+		}},
 		{"handoff holds the conversation", []turn{
 			{intent: "human_handoff", text: "a human please", want: []string{"colleague"}},
 			{text: "hello?", unhandled: true},
@@ -142,6 +150,22 @@ func TestGreetButtonsRouteToIntents(t *testing.T) {
 	}
 }
 
+func TestExampleBotTrainingData(t *testing.T) {
+	ex := ExampleBot().Examples()
+	per := map[string]int{}
+	for _, e := range ex {
+		per[e.Intent]++
+	}
+	if len(per) < 5 {
+		t.Fatalf("example bot has examples for %d intents", len(per))
+	}
+	for intent, n := range per {
+		if n < 5 {
+			t.Errorf("intent %q has %d examples", intent, n)
+		}
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	base := "intents:\n  a:\n    keywords: [x]\n"
 	tests := []struct {
@@ -154,6 +178,9 @@ func TestParseErrors(t *testing.T) {
 		{"ErrUnknownKey", base + "flowz: []\n", "field flowz not found"},
 		{"ErrNoIntents", "flows: []\n", "no intents"},
 		{"ErrTooManyButtons", base + "flows:\n  - name: f\n    intents: [a]\n    reply: hi\n    buttons: [{title: a, intent: a}, {title: b, intent: a}, {title: c, intent: a}, {title: d, intent: a}]\n", "at most 3 buttons"},
+		{"ErrOneExample", "intents:\n  a:\n    keywords: [x]\n    examples: [\"hello there\"]\n", "bot.yaml:4: intent \"a\" has only one example"},
+		{"ErrDuplicateUtterance", "intents:\n  a:\n    examples:\n      - Hello there\n      - hi\n  b:\n    examples:\n      - bye\n      - \"hello, there!\"\n", "bot.yaml:9: example \"hello, there!\" of intent \"b\" is also an example of \"a\" (line 4)"},
+		{"ErrExampleNotString", "intents:\n  a:\n    examples:\n      - {x: 1}\n      - hi\n", "line 4: an example must be a string"},
 		{"ErrTwoFlowsOneIntent", base + "flows:\n  - name: f\n    intents: [a]\n    reply: hi\n  - name: g\n    intents: [a]\n    reply: hi\n", "already starts flow"},
 	}
 	for _, tt := range tests {

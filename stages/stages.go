@@ -11,6 +11,7 @@ import (
 	"github.com/veilhq/veil/anonymize"
 	"github.com/veilhq/veil/dialogs"
 	"github.com/veilhq/veil/nlu"
+	"github.com/veilhq/veil/nlu/chain"
 	"github.com/veilhq/veil/pipeline"
 	"github.com/veilhq/veil/store"
 )
@@ -51,13 +52,28 @@ type Fallback interface {
 }
 
 // Route picks an intent and lets a dialog, the fallback or the bot's
-// canned reply answer.
+// canned reply answer; when the NLU cannot tell two intents apart it asks
+// the user with reply buttons.
 type Route struct {
-	NLU       nlu.Parser
+	NLU nlu.Parser
+	// Decide turns the NLU's ranking into an intent, a clarifying question
+	// or the fallback (nlu/chain.Decide); nil acts on the top intent when
+	// its confidence reaches Threshold.
+	Decide    func(nlu.Result) chain.Decision
+	Threshold float64
 	Dialogs   *dialogs.Engine
-	Threshold float64  // minimum confidence to act on an intent
 	Fallback  Fallback // nil: the bot's canned fallback reply
 	Log       zerolog.Logger
+}
+
+func (s *Route) decide(res nlu.Result) chain.Decision {
+	if s.Decide != nil {
+		return s.Decide(res)
+	}
+	if top := res.Top(); top.Name != "" && top.Name != nlu.OutOfScope && top.Confidence >= s.Threshold {
+		return chain.Decision{Intent: top.Name}
+	}
+	return chain.Decision{}
 }
 
 func (s *Route) Name() string { return "route" }
@@ -80,8 +96,15 @@ func (s *Route) Process(ctx context.Context, t *pipeline.Turn) error {
 			return fmt.Errorf("nlu: %w", err)
 		}
 		t.NLU = res
-		if top := res.Top(); top.Name != "" && top.Name != nlu.OutOfScope && top.Confidence >= s.Threshold {
-			t.Intent = top.Name
+		d := s.decide(res)
+		t.Intent = d.Intent
+		if len(d.Clarify) > 0 && !s.Dialogs.Active(ctx, t.Conversation) {
+			r := pipeline.Reply{Text: "Sorry, I'm not sure I understood. Did you mean:"}
+			for _, c := range d.Clarify {
+				r.Buttons = append(r.Buttons, pipeline.Button{ID: dialogs.IntentButtonPrefix + c.Name, Title: bot.Title(c.Name)})
+			}
+			t.Reply(r)
+			return nil
 		}
 	}
 	out, err := s.Dialogs.Handle(ctx, dialogs.Input{

@@ -13,6 +13,8 @@ import (
 	"github.com/veilhq/veil/anonymize"
 	"github.com/veilhq/veil/dialogs"
 	"github.com/veilhq/veil/keyring"
+	"github.com/veilhq/veil/nlu"
+	"github.com/veilhq/veil/nlu/chain"
 	"github.com/veilhq/veil/nlu/rules"
 	"github.com/veilhq/veil/pipeline"
 	"github.com/veilhq/veil/store/bolt"
@@ -42,7 +44,9 @@ func newHarness(t *testing.T) *harness {
 	bot := dialogs.ExampleBot()
 	var rs []rules.Rule
 	for name, kw := range bot.Keywords() {
-		rs = append(rs, rules.Rule{Intent: name, Keywords: kw})
+		if len(kw) > 0 {
+			rs = append(rs, rules.Rule{Intent: name, Keywords: kw})
+		}
 	}
 	parser, err := rules.New(rs)
 	if err != nil {
@@ -168,5 +172,37 @@ func TestRespondDoesNotRestoreOtherConversations(t *testing.T) {
 	}
 	if strings.Contains(b.Out[0].Text, "alice@example.com") {
 		t.Fatalf("another conversation's value was restored: %q", b.Out[0].Text)
+	}
+}
+
+type fixedParser nlu.Result
+
+func (p fixedParser) Parse(context.Context, string) (nlu.Result, error) { return nlu.Result(p), nil }
+
+func TestRouteAsksWhenIntentsAreClose(t *testing.T) {
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "veil.db"), bolt.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	res := nlu.Result{Intents: []nlu.Intent{{Name: "order_status", Confidence: 0.45}, {Name: "book_appointment", Confidence: 0.41}}}
+	r := &Route{
+		NLU: fixedParser(res),
+		Decide: func(r nlu.Result) chain.Decision {
+			return chain.Decide(r, chain.Config{Threshold: 0.6, MarginThreshold: 0.1})
+		},
+		Dialogs: dialogs.NewEngine(dialogs.ExampleBot(), st, time.Hour, nil),
+	}
+	tu := turn("c", pipeline.KindText, "I need something for my order", "")
+	tu.Redacted = tu.Text
+	if err := r.Process(context.Background(), tu); err != nil {
+		t.Fatal(err)
+	}
+	if len(tu.Replies) != 1 || len(tu.Replies[0].Buttons) != 2 {
+		t.Fatalf("replies = %+v", tu.Replies)
+	}
+	b := tu.Replies[0].Buttons
+	if b[0].ID != dialogs.IntentButtonPrefix+"order_status" || b[0].Title != "Order status" || b[1].ID != dialogs.IntentButtonPrefix+"book_appointment" {
+		t.Fatalf("buttons = %+v", b)
 	}
 }

@@ -126,3 +126,48 @@ func TestChatErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestNLUTrainThenChat(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "model.bin")
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"nlu", "train", "--out", model}, stdio{in: strings.NewReader(""), out: &out, err: &errOut}, func(string) string { return "" })
+	if code != 0 || !strings.Contains(out.String(), "wrote "+model) {
+		t.Fatalf("train: %d %s %s", code, out.String(), errOut.String())
+	}
+	// The saved model drives the chat.
+	out.Reset()
+	code = run(context.Background(), []string{"chat"}, stdio{in: strings.NewReader("hi\n1\nwhen do you open on saturday?\n"), out: &out, err: &errOut},
+		func(k string) string {
+			return map[string]string{"VEIL_DATA_DIR": filepath.Join(dir, "data"), "VEIL_NLU_MODEL": model}[k]
+		})
+	if code != 0 || !strings.Contains(out.String(), "Monday to Friday") {
+		t.Fatalf("chat with the saved model: %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+	// Bad inputs are clear errors.
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nlu", "train"}, "--out is required"},
+		{[]string{"nlu", "train", "--out", model, "--data", filepath.Join(dir, "missing.json")}, "missing.json"},
+		{[]string{"nlu"}, "veil nlu train"},
+	} {
+		errOut.Reset()
+		if code := run(context.Background(), tt.args, stdio{in: strings.NewReader(""), out: io.Discard, err: &errOut}, func(string) string { return "" }); code == 0 || !strings.Contains(errOut.String(), tt.want) {
+			t.Errorf("%v: code %d, stderr %q", tt.args, code, errOut.String())
+		}
+	}
+	// A corrupt model stops start-up with the file named.
+	if err := os.WriteFile(model, []byte("not a model"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errOut.Reset()
+	code = run(context.Background(), []string{"chat"}, stdio{in: strings.NewReader("hi\n"), out: io.Discard, err: &errOut},
+		func(k string) string {
+			return map[string]string{"VEIL_DATA_DIR": filepath.Join(dir, "data"), "VEIL_NLU_MODEL": model}[k]
+		})
+	if code == 0 || !strings.Contains(errOut.String(), model) {
+		t.Fatalf("corrupt model: %d %q", code, errOut.String())
+	}
+}

@@ -30,6 +30,7 @@ Usage:
   veil purge   [--config FILE]                              delete everything past its retention
   veil migrate [--config FILE] up|status                    PostgreSQL schema migrations
   veil redact  [flags] [FILE...]                            pseudonymize text from stdin or files
+  veil nlu train [--bot FILE | --data FILE] --out FILE       train the local intent classifier
   veil eval    pii|nlu|gen|conversations [flags]            measure accuracy (veil eval -h)
   veil version
 
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, io stdio, getenv func(string) strin
 		err = cmdMigrate(ctx, args[1:], io, getenv)
 	case "redact":
 		err = cmdRedact(ctx, args[1:], io)
+	case "nlu":
+		err = cmdNLU(ctx, args[1:], io)
 	case "eval":
 		return cmdEval(ctx, args[1:], io)
 	case "version", "--version":

@@ -36,8 +36,10 @@ func cmdEval(ctx context.Context, args []string, io stdio) int {
 }
 
 // newTrainer builds the local classifier, with its defaults or the
-// `classifier:` settings of a YAML file.
-func newTrainer(cfgPath string) (nlu.Trainer, error) {
+// settings of a YAML file.
+func newTrainer(cfgPath string) (nlu.Trainer, error) { return newClassifier(cfgPath) }
+
+func newClassifier(cfgPath string) (*classifier.Classifier, error) {
 	cfg := classifier.DefaultConfig()
 	if cfgPath != "" {
 		data, err := os.ReadFile(cfgPath)

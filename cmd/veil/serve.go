@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/veilhq/veil/app"
@@ -109,20 +110,33 @@ func cmdMigrate(ctx context.Context, args []string, io stdio, getenv func(string
 		fmt.Fprintln(io.out, "embedded store: no migrations needed (set VEIL_DATABASE_URL for PostgreSQL)")
 		return nil
 	}
-	st, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{})
+	dbs := []struct{ name, url string }{{"database", cfg.DatabaseURL}}
+	if strings.HasPrefix(cfg.KeystoreURL, "postgres") {
+		dbs = append(dbs, struct{ name, url string }{"key store", cfg.KeystoreURL})
+	}
+	for _, db := range dbs {
+		if err := migrateOne(ctx, action, db.name, db.url, io); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func migrateOne(ctx context.Context, action, name, url string, io stdio) error {
+	st, err := postgres.Open(ctx, url, postgres.Options{})
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer st.Close()
 	if action == "up" {
 		if err := st.Migrate(ctx); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	cur, latest, err := st.MigrationStatus(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	fmt.Fprintf(io.out, "schema version %d of %d\n", cur, latest)
+	fmt.Fprintf(io.out, "%s: schema version %d of %d\n", name, cur, latest)
 	return nil
 }

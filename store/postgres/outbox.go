@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/veilhq/veil/store"
 )
 
 // OutboxItem is a reply waiting to be sent. Payload is encrypted with the
@@ -43,13 +45,20 @@ func enqueueOutbox(ctx context.Context, q querier, subject string, payload []byt
 
 // CompleteWithReply deletes inbox item id and queues the reply in one
 // transaction: the turn is either done with its reply queued, or not done.
+// It fails with store.ErrNotFound, queueing nothing, when the item is gone
+// (completed by another worker after this one's lease ran out, or erased).
 func (s *Store) CompleteWithReply(ctx context.Context, id, subject string, payload []byte) (int64, error) {
 	var out int64
 	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM inbox WHERE id = $1`, id); err != nil {
+		tag, err := tx.Exec(ctx, `DELETE FROM inbox WHERE id = $1`, id)
+		if err != nil {
 			return err
 		}
-		var err error
+		if tag.RowsAffected() == 0 {
+			// Another worker completed it (this one's lease ran out):
+			// queueing a second reply would send it twice.
+			return store.ErrNotFound
+		}
 		out, err = enqueueOutbox(ctx, tx, subject, payload, s.now())
 		return err
 	})
@@ -60,7 +69,9 @@ func (s *Store) CompleteWithReply(ctx context.Context, id, subject string, paylo
 }
 
 // ClaimOutbox leases up to limit unsent replies, oldest first, for lease:
-// no other caller (in any replica) gets them until the lease ends. A sender
+// no other caller (in any replica) gets them until the lease ends. Only the
+// oldest unsent reply of each subject is claimable, so one user's replies
+// go out in order even with several senders. A sender
 // that dies leaves its items to be claimed again after the lease. Each
 // claim counts as an attempt.
 func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxItem, error) {
@@ -68,9 +79,10 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `UPDATE outbox o SET claimed_until = coalesce($1::timestamptz, now()) + $2::interval,
 			attempts = o.attempts + 1
-		FROM (SELECT id FROM outbox
-			WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < coalesce($1::timestamptz, now()))
-			ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) c
+		FROM (SELECT h.id FROM outbox h
+			WHERE h.sent_at IS NULL AND (h.claimed_until IS NULL OR h.claimed_until < coalesce($1::timestamptz, now()))
+			AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.subject = h.subject AND e.sent_at IS NULL AND e.id < h.id)
+			ORDER BY h.id LIMIT $3 FOR UPDATE SKIP LOCKED) c
 		WHERE o.id = c.id
 		RETURNING o.id, o.subject, o.payload, o.created, o.attempts - 1`, s.now(), lease, limit)
 	if err != nil {

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -30,6 +32,50 @@ func ids(items []OutboxItem) []int64 {
 	return out
 }
 
+func TestOutboxKeepsEachSubjectInOrder(t *testing.T) {
+	t.Parallel()
+	s := openMigrated(t, Options{})
+	ctx := t.Context()
+	var a1, a2, b1 int64
+	var err error
+	for _, q := range []struct {
+		id      *int64
+		subject string
+	}{{&a1, "subj-a"}, {&b1, "subj-b"}, {&a2, "subj-a"}} {
+		if *q.id, err = s.EnqueueOutbox(ctx, q.subject, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ClaimOutbox(ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := ids(got); len(ids) != 2 || ids[0] != a1 || ids[1] != b1 {
+		t.Fatalf("claim = %v, want only the head of each subject [%d %d]", ids, a1, b1)
+	}
+	// a2 waits for a1 even after a1 fails and its lease is released.
+	if err := s.MarkFailed(ctx, a1, 0); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.ClaimOutbox(ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := ids(got); len(ids) != 1 || ids[0] != a1 {
+		t.Fatalf("claim after a failure = %v, want the failed head %d again", ids, a1)
+	}
+	if err := s.MarkSent(ctx, a1); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.ClaimOutbox(ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := ids(got); len(ids) != 1 || ids[0] != a2 {
+		t.Fatalf("claim after the head was sent = %v, want %d", ids, a2)
+	}
+}
+
 func TestOutboxLease(t *testing.T) {
 	t.Parallel()
 	clk := &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
@@ -41,7 +87,7 @@ func TestOutboxLease(t *testing.T) {
 
 	var queued []int64
 	for i := range 3 {
-		id, err := a.EnqueueOutbox(ctx, "subj-a", []byte{byte('x' + i)})
+		id, err := a.EnqueueOutbox(ctx, fmt.Sprintf("subj-%d", i), []byte{byte('x' + i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,5 +162,15 @@ func TestCompleteWithReply(t *testing.T) {
 	}
 	if ok, err := s.Accept(ctx, store.InboxItem{ID: "wamid.1", Subject: "subj-a", Received: time.Now()}); err != nil || ok {
 		t.Errorf("redelivery after CompleteWithReply = %v, %v; want duplicate", ok, err)
+	}
+	// A second completion (a worker whose lease ran out) queues nothing.
+	if _, err := s.CompleteWithReply(ctx, "wamid.1", "subj-a", []byte("again")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second completion err = %v, want store.ErrNotFound", err)
+	}
+	if err := s.MarkSent(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if items, err := s.ClaimOutbox(ctx, 10, time.Minute); err != nil || len(items) != 0 {
+		t.Errorf("outbox after a second completion = %+v, %v; want nothing", items, err)
 	}
 }

@@ -1,0 +1,105 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/rs/zerolog"
+
+	"github.com/veilhq/veil/config"
+	"github.com/veilhq/veil/dialogs"
+	"github.com/veilhq/veil/llm"
+	"github.com/veilhq/veil/nlu"
+	"github.com/veilhq/veil/nlu/chain"
+	"github.com/veilhq/veil/nlu/classifier"
+	"github.com/veilhq/veil/nlu/llmclass"
+	"github.com/veilhq/veil/nlu/rules"
+)
+
+// newNLU builds the configured parser chain for a bot. The classifier is
+// loaded from nlu.model, or trained on the bot's examples.
+func newNLU(ctx context.Context, cfg config.Config, bot *dialogs.Bot, log zerolog.Logger) (*chain.Chain, error) {
+	var parsers []nlu.Parser
+	for _, name := range cfg.NLU.Pipeline {
+		var p nlu.Parser
+		var err error
+		switch name {
+		case "classifier":
+			p, err = loadClassifier(ctx, cfg.NLU.Model, bot)
+		case "rules":
+			p, err = rulesParser(bot)
+		case "llm":
+			p, err = llmClassifier(ctx, cfg.OpenAI, bot, log)
+		default:
+			err = fmt.Errorf("unknown parser %q", name)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("nlu.pipeline %s: %w", name, err)
+		}
+		parsers = append(parsers, p)
+	}
+	c, err := chain.New(chain.Config{Threshold: cfg.NLU.Threshold, MarginThreshold: cfg.NLU.MarginThreshold, Overrides: cfg.NLU.Overrides}, parsers...)
+	if err != nil {
+		return nil, fmt.Errorf("nlu: %w", err)
+	}
+	c.Log = log
+	return c, nil
+}
+
+func loadClassifier(ctx context.Context, model string, bot *dialogs.Bot) (nlu.Parser, error) {
+	if model != "" {
+		f, err := os.Open(model)
+		if err != nil {
+			return nil, fmt.Errorf("nlu.model (VEIL_NLU_MODEL): %w", err)
+		}
+		defer f.Close()
+		c, err := classifier.Load(f)
+		if err != nil {
+			return nil, fmt.Errorf("nlu.model %s: %w", model, err)
+		}
+		return c, nil
+	}
+	ex := bot.Examples()
+	if len(ex) == 0 {
+		return nil, fmt.Errorf("the bot has no intent examples to train on (add `examples:` to its intents, or drop classifier from nlu.pipeline)")
+	}
+	c := classifier.New(classifier.DefaultConfig())
+	if err := c.Train(ctx, ex); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func rulesParser(bot *dialogs.Bot) (nlu.Parser, error) {
+	var rs []rules.Rule
+	for name, kws := range bot.Keywords() {
+		if len(kws) > 0 {
+			rs = append(rs, rules.Rule{Intent: name, Keywords: kws})
+		}
+	}
+	return rules.New(rs)
+}
+
+func llmClassifier(ctx context.Context, cfg config.OpenAI, bot *dialogs.Bot, log zerolog.Logger) (nlu.Parser, error) {
+	lc := llm.ClientConfig{BaseURL: cfg.BaseURL, APIKey: cfg.APIKey, Timeout: cfg.Timeout}
+	if cfg.APIKey == "" {
+		return nil, fmt.Errorf("needs openai.api_key (VEIL_OPENAI_API_KEY)")
+	}
+	client, err := llm.NewClient(lc, log)
+	if err != nil {
+		return nil, err
+	}
+	desc := map[string]string{}
+	for name, in := range bot.Intents {
+		desc[name] = in.Description
+	}
+	c, err := llmclass.New(client, llmclass.Config{Model: cfg.Model, Descriptions: desc, Temperature: 0.01}, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Train(ctx, bot.Examples()); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

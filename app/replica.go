@@ -1,0 +1,221 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"time"
+
+	"github.com/veilhq/veil/keyring"
+	"github.com/veilhq/veil/pipeline"
+	"github.com/veilhq/veil/store"
+	"github.com/veilhq/veil/store/postgres"
+	"github.com/veilhq/veil/whatsapp"
+)
+
+// sharedQueue is what a store that several replicas share offers
+// (store/postgres): leased inbox claims that keep each user's messages in
+// order across replicas, an outbox completed in the same transaction as the
+// turn, and a leader lock.
+type sharedQueue interface {
+	ClaimInbox(ctx context.Context, worker string, lease time.Duration) (postgres.Claim, bool, error)
+	ReleaseClaim(ctx context.Context, id, worker string) error
+	CompleteWithReply(ctx context.Context, id, subject string, payload []byte) (int64, error)
+	ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]postgres.OutboxItem, error)
+	MarkSent(ctx context.Context, id int64) error
+	MarkFailed(ctx context.Context, id int64, retryAfter time.Duration) error
+	WithLeaderLock(ctx context.Context, name string, fn func(ctx context.Context) error) (bool, error)
+}
+
+var _ sharedQueue = (*postgres.Store)(nil)
+
+const (
+	pollEvery      = 250 * time.Millisecond
+	sendLease      = time.Minute
+	maxSendTries   = 8
+	outboxBatch    = 16
+	minInboxLease  = 30 * time.Second
+	maxRetryDelay  = 5 * time.Minute
+	firstSendRetry = 2 * time.Second
+)
+
+// outboxPayload is a turn's replies and their recipient, sealed with the
+// recipient's key.
+type outboxPayload struct {
+	To      string           `json:"to"`
+	MsgID   string           `json:"msg_id"`
+	Replies []pipeline.Reply `json:"replies"`
+}
+
+func outboxAAD(subject string) []byte { return []byte("veil/outbox/v1\x00" + subject) }
+
+func (a *App) inboxLease() time.Duration {
+	if l := 3 * a.Config.Pipeline.TurnTimeout; l > minInboxLease {
+		return l
+	}
+	return minInboxLease
+}
+
+// startReplica starts this replica's inbox workers and its outbox sender.
+func (a *App) startReplica(workers int) {
+	host, _ := os.Hostname()
+	id := fmt.Sprintf("%s-%d-%04x", host, os.Getpid(), rand.Uint32()&0xffff)
+	for i := range workers {
+		a.bg.Add(1)
+		go a.inboxWorker(fmt.Sprintf("%s/%d", id, i))
+	}
+	if a.sender != nil {
+		a.bg.Add(1)
+		go a.outboxSender()
+	}
+}
+
+// poke wakes a sleeping loop without blocking.
+func poke(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// idle waits for a poke, the poll interval or the stop.
+func (a *App) idle(wake chan struct{}) bool {
+	select {
+	case <-a.stop:
+		return false
+	case <-wake:
+	case <-time.After(pollEvery):
+	}
+	return true
+}
+
+func (a *App) inboxWorker(worker string) {
+	defer a.bg.Done()
+	ctx := context.Background()
+	for {
+		select {
+		case <-a.stop:
+			return
+		default:
+		}
+		c, ok, err := a.queue.ClaimInbox(ctx, worker, a.inboxLease())
+		if err != nil {
+			a.Log.Error().Err(err).Msg("inbox claim failed")
+		}
+		if err != nil || !ok {
+			if !a.idle(a.wakeInbox) {
+				return
+			}
+			continue
+		}
+		a.runClaimed(ctx, c)
+		poke(a.wakeInbox) // another item may be claimable now
+	}
+}
+
+// runClaimed runs a claimed turn and completes it with its replies queued
+// in the outbox, in one transaction.
+func (a *App) runClaimed(ctx context.Context, c postgres.Claim) {
+	item := c.Item
+	if c.Attempts > 0 {
+		a.Log.Warn().Str("msg_id", item.ID).Int("attempt", c.Attempts+1).Msg("re-running a turn whose worker stopped")
+	}
+	turn, _ := a.runTurn(ctx, item)
+	if turn == nil || len(turn.Out) == 0 {
+		a.complete(ctx, item.ID)
+		return
+	}
+	raw, err := json.Marshal(outboxPayload{To: turn.UserID, MsgID: item.ID, Replies: turn.Out})
+	if err == nil {
+		var sealed []byte
+		if sealed, err = a.Keys.Seal(ctx, item.Subject, raw, outboxAAD(item.Subject)); err == nil {
+			_, err = a.queue.CompleteWithReply(ctx, item.ID, item.Subject, sealed)
+		}
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		a.Log.Warn().Str("msg_id", item.ID).Msg("turn already completed by another worker; reply dropped")
+	case err != nil:
+		// Left in the inbox: the turn runs again when the lease ends.
+		a.Log.Error().Str("msg_id", item.ID).Err(err).Msg("completing the turn failed")
+	default:
+		poke(a.wakeOutbox)
+	}
+}
+
+func (a *App) outboxSender() {
+	defer a.bg.Done()
+	ctx := context.Background()
+	for {
+		select {
+		case <-a.stop:
+			return
+		default:
+		}
+		items, err := a.queue.ClaimOutbox(ctx, outboxBatch, sendLease)
+		if err != nil {
+			a.Log.Error().Err(err).Msg("outbox claim failed")
+		}
+		if err != nil || len(items) == 0 {
+			if !a.idle(a.wakeOutbox) {
+				return
+			}
+			continue
+		}
+		for _, it := range items {
+			a.sendOutbox(ctx, it)
+		}
+	}
+}
+
+// sendOutbox sends one turn's replies. A failure is retried with backoff
+// (WhatsApp's Retry-After when it gives one), up to maxSendTries.
+func (a *App) sendOutbox(ctx context.Context, it postgres.OutboxItem) {
+	raw, err := a.Keys.Open(ctx, it.Subject, it.Payload, outboxAAD(it.Subject))
+	if errors.Is(err, keyring.ErrShredded) {
+		a.markSent(ctx, it.ID) // the user erased their data: nothing to send
+		return
+	}
+	var p outboxPayload
+	if err == nil {
+		err = json.Unmarshal(raw, &p)
+	}
+	if err != nil {
+		a.Log.Error().Int64("outbox", it.ID).Err(err).Msg("outbox item unreadable; dropped")
+		a.markSent(ctx, it.ID)
+		return
+	}
+	for _, r := range p.Replies {
+		if err = a.sender.Send(ctx, p.To, r); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		a.markSent(ctx, it.ID)
+		return
+	}
+	log := a.Log.Error().Str("msg_id", p.MsgID).Str("user", a.Keys.LogID(p.To)).Int("attempt", it.Attempts+1).Err(err)
+	if it.Attempts+1 >= maxSendTries {
+		log.Msg("reply not delivered; giving up")
+		a.markSent(ctx, it.ID)
+		return
+	}
+	delay := firstSendRetry << it.Attempts
+	if ae, ok := whatsapp.AsAPIError(err); ok && ae.RetryAfter > 0 {
+		delay = ae.RetryAfter
+	}
+	delay = min(delay, maxRetryDelay)
+	log.Dur("retry_in", delay).Msg("reply not delivered; will retry")
+	if err := a.queue.MarkFailed(ctx, it.ID, delay); err != nil {
+		a.Log.Error().Int64("outbox", it.ID).Err(err).Msg("outbox mark failed")
+	}
+}
+
+func (a *App) markSent(ctx context.Context, id int64) {
+	if err := a.queue.MarkSent(ctx, id); err != nil {
+		a.Log.Error().Int64("outbox", id).Err(err).Msg("outbox mark sent failed")
+	}
+}
