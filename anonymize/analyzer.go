@@ -216,7 +216,41 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 			all = append(all, s)
 		}
 	}
-	return resolve(text, all)
+	return mergeAdjacent(text, resolve(text, all))
+}
+
+// mergeAdjacent joins consecutive STREET_ADDRESS pieces separated only by
+// spaces or a comma ("24 Clarke Avenue, Apt. 117") into one span: one
+// address, one pseudonym. The merged span keeps the higher score and is
+// validated only if both were.
+func mergeAdjacent(text string, spans []Span) []Span {
+	if len(spans) < 2 {
+		return spans
+	}
+	out := spans[:1]
+	for _, s := range spans[1:] {
+		p := &out[len(out)-1]
+		if p.Type == s.Type && s.Type == EntityStreetAddress && onlySeparators(text[p.End:s.Start]) {
+			p.End = s.End
+			p.Score = max(p.Score, s.Score)
+			p.Validated = p.Validated && s.Validated
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func onlySeparators(gap string) bool {
+	if len(gap) > 3 {
+		return false
+	}
+	for i := 0; i < len(gap); i++ {
+		if gap[i] != ' ' && gap[i] != ',' {
+			return false
+		}
+	}
+	return true
 }
 
 // validSpan reports whether s is non-empty, inside text and on rune
