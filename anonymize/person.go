@@ -221,6 +221,10 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 				ok = true
 			case n.cap && words == 1 && cls[start].first && !n.veryCommon && t.flags&(gStreet|gMonth|gWeekday|gTitle) == 0:
 				ok = true // a surname the lists do not know: "James Talbot"
+			case n.cap && words == 1 && cls[start].first && !cls[start].common && !cls[start].lower && t.flags&(gStreet|gMonth|gWeekday|gTitle|gPlace) == 0:
+				ok = true // a surname that is also a word: "Martin Short"
+			case n.lower && words == 1 && cls[start].first && !cls[start].lower && !n.common && !n.place && !personVerbAfter(d, toks, k+1) && len(lw) > 2:
+				ok = true // a surname typed in lower case: "Kylie minogue"
 			case n.lower && c.lower && n.last && !n.common:
 				ok = true
 			case n.lower && strong && (n.last || n.first) && !n.common:
