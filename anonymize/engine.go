@@ -172,7 +172,8 @@ func (e *Engine) analyzeOpts(conv Conversation) []AnalyzeOption {
 }
 
 // Anonymize finds the personal data in text and replaces each value by its
-// entity type's operator. With pseudonymize (the default) a value becomes a
+// entity type's operator. The result is valid UTF-8 even when text is not
+// (invalid bytes become U+FFFD). With pseudonymize (the default) a value becomes a
 // token such as <EMAIL_1>, the same token for the same normalized value all
 // conversation long (e-mail lower-cased, phone in E.164, card digits only);
 // the mapping goes to the vault: Index is the sealer's blind index of the
@@ -182,7 +183,7 @@ func (e *Engine) Anonymize(ctx context.Context, conv Conversation, text string) 
 	spans := e.analyzer.Analyze(text, e.analyzeOpts(conv)...)
 	res := Result{Spans: spans, Tokens: make([]string, len(spans))}
 	if len(spans) == 0 {
-		res.Text = text
+		res.Text = strings.ToValidUTF8(text, "\uFFFD")
 		return res, nil
 	}
 	if conv.ID == "" {
@@ -208,11 +209,11 @@ func (e *Engine) Anonymize(ctx context.Context, conv Conversation, text string) 
 			return Result{}, err
 		}
 		res.Tokens[i] = repl
-		b.WriteString(text[last:s.Start])
+		b.WriteString(strings.ToValidUTF8(text[last:s.Start], "\uFFFD"))
 		b.WriteString(repl)
 		last = s.End
 	}
-	b.WriteString(text[last:])
+	b.WriteString(strings.ToValidUTF8(text[last:], "\uFFFD"))
 	res.Text = b.String()
 	return res, nil
 }
