@@ -81,10 +81,10 @@ type OptionsRecognizer interface {
 // Analyzer runs recognizers over a text and resolves their overlaps.
 // It is safe for concurrent use.
 type Analyzer struct {
-	cfg     AnalyzerConfig
-	recs    []Recognizer
-	allow   map[string]bool
-	context map[string]map[string]map[string]bool // lang → type → words
+	cfg      AnalyzerConfig
+	recs     []Recognizer
+	allow    map[string]bool
+	context  map[string]map[string]map[string]bool // lang → type → words
 	negative map[string]map[string]map[string]bool
 }
 
