@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 	"unicode"
@@ -356,7 +357,7 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 	if !c.plus && (nearNegative(text, c.start) || streetAfter(text, c.end)) {
 		return Span{}, false
 	}
-	_, valid := validPhone(raw, r.regions(o), c.plus, c.formatted || c.plus)
+	valid := cachedValidPhone(raw, r.regions(o), c.plus, c.formatted || c.plus)
 	s := Span{Start: c.start, End: c.end, Type: EntityPhone, Recognizer: "phone"}
 	switch {
 	case valid && (c.plus || c.formatted):
@@ -454,4 +455,55 @@ func streetAfter(text string, i int) bool {
 		}
 	}
 	return false
+}
+
+// phoneCache remembers whether a candidate parsed as a valid number:
+// libphonenumber takes ~10 µs per parse and the same numbers come back
+// (the user's own, the output guard re-reading a reply). Keys are seeded
+// 64-bit hashes, so the cache holds no phone number; it is emptied when
+// full.
+var phoneCache = struct {
+	sync.Mutex
+	seed maphash.Seed
+	m    map[uint64]bool
+}{seed: maphash.MakeSeed(), m: make(map[uint64]bool)}
+
+const phoneCacheMax = 1 << 14
+
+// phoneCacheOff turns the cache off (benchmarks measure every parse).
+var phoneCacheOff bool
+
+func cachedValidPhone(raw string, regions []string, plus, all bool) bool {
+	var h maphash.Hash
+	h.SetSeed(phoneCache.seed)
+	h.WriteString(raw)
+	for _, r := range regions {
+		h.WriteByte(0)
+		h.WriteString(r)
+	}
+	if plus {
+		h.WriteByte(1)
+	}
+	if all {
+		h.WriteByte(2)
+	}
+	key := h.Sum64()
+	if phoneCacheOff {
+		_, v := validPhone(raw, regions, plus, all)
+		return v
+	}
+	phoneCache.Lock()
+	v, ok := phoneCache.m[key]
+	phoneCache.Unlock()
+	if ok {
+		return v
+	}
+	_, v = validPhone(raw, regions, plus, all)
+	phoneCache.Lock()
+	if len(phoneCache.m) >= phoneCacheMax {
+		clear(phoneCache.m)
+	}
+	phoneCache.m[key] = v
+	phoneCache.Unlock()
+	return v
 }
