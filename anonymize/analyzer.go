@@ -192,8 +192,9 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 	for i := 0; i < len(text); i++ {
 		present[text[i]] = true
 	}
+	hasDigit := anyPresent(&present, digitBytes)
 	for _, r := range a.recs {
-		if nb, ok := r.(needsBytes); ok && !anyPresent(&present, nb.needs()) {
+		if nb, ok := r.(needsBytes); ok && !(hasDigit && strings.HasPrefix(nb.needs(), digitBytes) || anyPresent(&present, nb.needs())) {
 			continue // cheap prefilter: the text lacks every byte the recognizer needs
 		}
 		var got []Span

@@ -20,16 +20,16 @@ import (
 // are skipped) and must not look like a date or an IPv4 address.
 //
 // A number written with '+' or 00 is parsed as it is. A national number is
-// read in the call's region (AnalyzeOptions.Region); when it carries
-// formatting (spaces, dashes, brackets) the fallback regions are tried as
-// well. A bare run of digits is only taken with a phone word nearby
+// read in the call's region (AnalyzeOptions.Region); with no region, a
+// formatted national number (spaces, dashes, brackets) is tried in each
+// fallback region. A bare run of digits is only taken with a phone word nearby
 // ("call", "tel", "móvil"…) and never after an order/invoice/reference word.
 // Numbers that libphonenumber rejects are still reported, unvalidated and
 // with a lower score, when they are formatted like a phone number and a
 // phone word is near.
 type PhoneRecognizer struct {
-	// Regions are tried, in order, after the call's region for formatted
-	// national numbers. Empty means DefaultPhoneRegions.
+	// Regions are tried, in order, for formatted national numbers when the
+	// call sets no region. Empty means DefaultPhoneRegions.
 	Regions []string
 }
 
@@ -302,15 +302,17 @@ func ipv4Octets(s string) bool {
 
 var phoneBufPool = sync.Pool{New: func() any { return new(phonenumbers.PhoneNumber) }}
 
+// regions returns the regions to read national numbers in: the call's
+// region alone when there is one (a user writes a foreign number with its
+// + or 00; trying ten regions costs ten parses), else the fallbacks.
 func (r *PhoneRecognizer) regions(o AnalyzeOptions) []string {
-	rs := r.Regions
-	if len(rs) == 0 {
-		rs = DefaultPhoneRegions
+	if o.Region != "" {
+		return []string{o.Region}
 	}
-	if o.Region == "" {
-		return rs
+	if len(r.Regions) == 0 {
+		return DefaultPhoneRegions
 	}
-	return append([]string{o.Region}, rs...)
+	return r.Regions
 }
 
 // validPhone parses raw in the given regions (only the first unless all)
