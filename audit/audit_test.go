@@ -14,13 +14,22 @@ import (
 	"github.com/veilhq/veil/audit"
 	"github.com/veilhq/veil/store"
 	"github.com/veilhq/veil/store/bolt"
+	"github.com/veilhq/veil/store/postgres"
+	"github.com/veilhq/veil/store/postgres/pgtest"
 )
 
 var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 const leaked = "jane.doe@example.com"
 
-func openBolt(t *testing.T) *bolt.Store {
+// fullStore is a store with the optional abilities the report reads.
+type fullStore interface {
+	store.Store
+	store.AuditLog
+	store.Inspector
+}
+
+func openBolt(t *testing.T) fullStore {
 	t.Helper()
 	s, err := bolt.Open(filepath.Join(t.TempDir(), "veil.db"), bolt.Options{NoSync: true})
 	if err != nil {
@@ -28,6 +37,22 @@ func openBolt(t *testing.T) *bolt.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// openPostgres fails (not skips) in CI without VEIL_TEST_DATABASE_URL.
+func openPostgres(t *testing.T) fullStore {
+	t.Helper()
+	s := pgtest.Open(t, pgtest.Schema(t), postgres.Options{})
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+var backends = []struct {
+	name string
+	open func(t *testing.T) fullStore
+}{
+	{"bolt", openBolt},
+	{"postgres", openPostgres},
 }
 
 func must[T any](t *testing.T) func(T, error) T {
@@ -55,7 +80,7 @@ type planted struct {
 
 // seed plants expired records, evidence-less consents and a leaked email
 // among clean data.
-func seed(t *testing.T, s *bolt.Store) planted {
+func seed(t *testing.T, s fullStore) planted {
 	t.Helper()
 	ctx := t.Context()
 	var p planted
@@ -119,12 +144,17 @@ func processing() audit.Processing {
 	}
 }
 
-func auditor(s *bolt.Store) *audit.Auditor {
+func auditor(s fullStore) *audit.Auditor {
 	return &audit.Auditor{Source: s, Log: s, Detect: detector(), Processing: processing(), Now: func() time.Time { return now }}
 }
 
 func TestReportFindsPlantedProblems(t *testing.T) {
-	s := openBolt(t)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { testReportFindsPlantedProblems(t, b.open(t)) })
+	}
+}
+
+func testReportFindsPlantedProblems(t *testing.T, s fullStore) {
 	p := seed(t, s)
 	// Batch 2 makes every scan take several pages.
 	rep := must[*audit.Report](t)(auditor(s).Report(t.Context(), audit.Options{Batch: 2}))
