@@ -86,6 +86,7 @@ type Analyzer struct {
 	allow    map[string]bool
 	context  map[string]map[string]map[string]bool // lang → type → words
 	negative map[string]map[string]map[string]bool
+	needs    []string // per recognizer, bytes one of which must be present ("" = none)
 }
 
 // ErrNoRecognizers is returned by NewAnalyzer when it is given none; pass
@@ -144,6 +145,12 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 	cfg.Language = asciiLower(cfg.Language)
 	cfg.Region = asciiUpper(cfg.Region)
 	a := &Analyzer{cfg: cfg, recs: slices.Clone(recs), context: buildContext(cfg.Context), negative: buildWordMap(cfg.NegativeContext)}
+	a.needs = make([]string, len(a.recs))
+	for i, r := range a.recs {
+		if nb, ok := r.(needsBytes); ok {
+			a.needs[i] = nb.needs()
+		}
+	}
 	if len(cfg.AllowList) > 0 {
 		a.allow = make(map[string]bool, len(cfg.AllowList))
 		for _, v := range cfg.AllowList {
@@ -193,9 +200,12 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 		present[text[i]] = true
 	}
 	hasDigit := anyPresent(&present, digitBytes)
-	for _, r := range a.recs {
-		if nb, ok := r.(needsBytes); ok && !(hasDigit && strings.HasPrefix(nb.needs(), digitBytes) || anyPresent(&present, nb.needs())) {
-			continue // cheap prefilter: the text lacks every byte the recognizer needs
+	for ri, r := range a.recs {
+		if need := a.needs[ri]; need != "" {
+			// Cheap prefilter: skip when the text lacks every byte needed.
+			if need == digitBytes && !hasDigit || need != digitBytes && !anyPresent(&present, need) {
+				continue
+			}
 		}
 		var got []Span
 		if dr, ok := r.(docRecognizer); ok {
