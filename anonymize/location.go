@@ -76,7 +76,10 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			// "28034 Madrid": a postal code before the place.
 			i > 0 && toks[i-1].kind == tokNum && toks[i-1].end-toks[i-1].start >= 4 && toks[i-1].end-toks[i-1].start <= 5 && !toks[i].nl ||
 			// "Provincia: Valencia", "City: Leeds"
-			i > 1 && d.str(toks[i-1]) == ":" && toks[i-2].kind == tokWord && placeFields[d.lower(toks[i-2])]
+			i > 1 && d.str(toks[i-1]) == ":" && toks[i-2].kind == tokWord && placeFields[d.lower(toks[i-2])] ||
+			// "…Street, London SW1A 2AA", "Madrid 28013": a postal code after it
+			bestK+1 < len(toks) && !toks[bestK+1].nl && (toks[bestK+1].kind == tokNum && toks[bestK+1].end-toks[bestK+1].start >= 4 ||
+				toks[bestK+1].kind == tokWord && toks[bestK+1].allCap && func() bool { _, ok := ukOrCAPostcode(d.text, toks[bestK+1].start); return ok }())
 		initial := sentenceStart(d, toks, i)
 		var score float64
 		switch {

@@ -64,6 +64,8 @@ func TestRecognizersMore(t *testing.T) {
 		{"country", "I will be travelling to Sweden next week", "", []found{{EntityLocation, "Sweden"}}},
 		{"city multiword", "she moved to Rio de Janeiro", "", []found{{EntityLocation, "Rio de Janeiro"}}},
 		{"not location common word", "Reading is fun", "", nil},
+		{"greeting is not a name", "Hola, quiero reservar una mesa", "es", nil},
+		{"city before a postcode", "send it to 10 Downing Street, London SW1A 2AA", "", []found{{EntityStreetAddress, "10 Downing Street"}, {EntityLocation, "London"}, {EntityStreetAddress, "SW1A 2AA"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
