@@ -2,9 +2,9 @@
 //
 // Recognizers find Spans; an Analyzer runs many recognizers and resolves
 // overlaps; Operators turn each span into its replacement (a pseudonym such
-// as <EMAIL_1>, a mask, a hash...); the Vault keeps pseudonym ↔ value
-// mappings per conversation, encrypted, so that a reply can be re-identified
-// for its own user and no one else.
+// as <EMAIL_1>, a surrogate, a mask, a keyed hash...); the Vault keeps
+// pseudonym ↔ value mappings per conversation, encrypted, so that a reply
+// can be re-identified for its own user and no one else.
 //
 // The pipeline uses an Engine:
 //
@@ -18,6 +18,14 @@
 //	// reply == "Te escribo a ana@example.com"
 //
 // Reidentify restores only the tokens of the conversation's own vault, and
-// masks personal data that appears raw in the reply unless it is one of the
-// conversation's own values (the output guard).
+// masks identifiers that appear raw in a generated reply unless they are
+// the conversation's own values (the output guard); Restore does the same
+// without the guard for trusted, business-written text.
+//
+// Built-in recognizers scan bytes with cheap prefilters (a text without a
+// digit never reaches the number recognizers) and share one tokenization
+// for the word-based ones (names, places, addresses, dates), which read the
+// gazetteers embedded from data/ (see data/README.md for sources and
+// licences). Custom regexes, deny and allow lists and context words come
+// from AnalyzerConfig. README.md has the measured accuracy and speed.
 package anonymize
