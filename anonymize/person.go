@@ -95,8 +95,8 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 	}
 	var out []Span
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != tokWord || !cls[i].cap && !cls[i].first && !cls[i].last {
-			continue // every rule starts at a capitalised word or a listed name
+		if toks[i].kind != tokWord || !cls[i].cap && !cls[i].first && !cls[i].last && !(i > 0 && introEnd[d.lower(toks[i-1])]) {
+			continue // every rule starts at a capitalised word, a listed name or after "my name is"
 		}
 		start, score, strong, takeNext := -1, 0.0, false, false
 		// A speaker label at the start of a line: "Mary: hello".
@@ -105,9 +105,12 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 		}
 		// 1. Cues, titles and fields before i.
 		if cueEnd, weak := personCueAt(d, toks, i); start < 0 && cueEnd > 0 {
-			_ = cueEnd
 			c := cls[i]
 			switch {
+			case !weak && c.lower && !c.common && !c.stop && !c.place && toks[i].end-toks[i].start >= 3 && selfIntroBefore(d, toks, i):
+				// "my name is krithika", "me llamo maría": a name typed in
+				// lower case that no list knows.
+				start, score, strong = i, 0.8, true
 			case !weak && (c.cap || (c.first || c.last) && !c.stop && !c.common) && !c.stop && !(c.veryCommon && !c.first && !c.last):
 				start, score, strong = i, 0.85, true
 			case weak && c.cap && (c.first || c.last) && !c.veryCommon:
@@ -488,3 +491,18 @@ func personVerbAfter(d *doc, toks []token, k int) bool {
 // make it a place ("in Florence"); "at", "to", "with" do not ("talk to
 // Florence").
 var strongPlacePreps = wordSet("in", "from", "en", "desde", "near", "cerca")
+
+// selfIntroBefore reports whether a self-introduction ("my name is", "i'm",
+// "me llamo", "mi nombre es", "call me") ends right before toks[i].
+func selfIntroBefore(d *doc, toks []token, i int) bool {
+	for _, cue := range [][]string{{"my", "name", "is"}, {"name", "is"}, {"i'm"}, {"im"}, {"i", "am"}, {"call", "me"}, {"me", "llamo"}, {"mi", "nombre", "es"}, {"i’m"}} {
+		if matchWordsBefore(d, toks, i, cue) {
+			return true
+		}
+	}
+	// "i'm" is tokenized as "i" "'" "m"
+	return i >= 3 && d.lower(toks[i-1]) == "m" && (d.str(toks[i-2]) == "'" || d.str(toks[i-2]) == "’") && d.lower(toks[i-3]) == "i"
+}
+
+// introEnd are the last words of self-introductions.
+var introEnd = wordSet("is", "m", "am", "im", "llamo", "es", "me")

@@ -47,6 +47,8 @@ func TestRecognizersMore(t *testing.T) {
 		{"not date version", "version 1.2.3", "", nil},
 		{"person with cue", "Hi, my name is Laura Martínez", "", []found{{EntityPerson, "Laura Martínez"}}},
 		{"person spanish cue lowercase", "hola soy maría garcía", "es", []found{{EntityPerson, "maría garcía"}}},
+		{"person lower case unknown after intro", "hi my name is krithika", "", []found{{EntityPerson, "krithika"}}},
+		{"not person lower case word after intro", "my name is important", "", nil},
 		{"person title", "Please ask for Dr. Okafor", "", []found{{EntityPerson, "Okafor"}}},
 		{"person name field", "Name: Toshimi Arata", "", []found{{EntityPerson, "Toshimi Arata"}}},
 		{"person middle initial", "contact Mary T. Smith today", "", []found{{EntityPerson, "Mary T. Smith"}}},
