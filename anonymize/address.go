@@ -49,9 +49,6 @@ var usStates = wordSet("al", "ak", "az", "ar", "ca", "co", "ct", "de", "fl", "ga
 	"ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh", "nj", "nm", "ny", "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn",
 	"tx", "ut", "vt", "va", "wa", "wv", "wi", "wy", "dc", "pr", "aa", "ae", "ap")
 
-var addressCues = wordSet("address", "addresses", "dirección", "direccion", "domicilio", "lives", "live", "living", "located", "vivo", "vive", "reside",
-	"resides", "ship", "send", "deliver", "mail", "at", "on", "en", "calle", "to", "envío", "envio", "entrega", "enviar")
-
 func isStreetSuffixWord(w string) bool {
 	for _, s := range streetSuffixes {
 		if len(w) > len(s)+2 && strings.HasSuffix(w, s) {

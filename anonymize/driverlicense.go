@@ -89,18 +89,6 @@ func (USDriverLicenseRecognizer) recognizeDoc(d *doc) []Span {
 	return out
 }
 
-// containsFold reports whether s contains the ASCII lower-case word sub,
-// ignoring ASCII case.
-func containsFold(s, sub string) bool {
-	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		if s[i]|0x20 == sub[0] && strings.EqualFold(s[i:i+n], sub) {
-			return true
-		}
-	}
-	return false
-}
-
 // driverBefore reports whether "driver", "driver's" or "driving" is one of
 // the three tokens before i.
 func driverBefore(d *doc, toks []token, i int) bool {

@@ -96,23 +96,11 @@ func (d *doc) lower(t token) string {
 	return d.text[t.start:t.end]
 }
 
-func asciiOrLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf {
-			return strings.ToLower(s)
-		}
-	}
-	return s
-}
-
 // docRecognizer is implemented by built-in recognizers that share the
 // analyzer's tokenization.
 type docRecognizer interface {
 	recognizeDoc(d *doc) []Span
 }
-
-func tokenize(text string) []token { return tokenizeInto(nil, text) }
 
 // tokenizeInto appends the tokens of text to toks[:0].
 func tokenizeInto(toks []token, text string) []token {
