@@ -109,6 +109,22 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// setup parses a pipeline command's flags (the common ones, plus what
+// extra registers), then loads the configuration and builds the logger.
+func setup(name string, args []string, io stdio, getenv func(string) string, extra func(fs *flag.FlagSet)) (*flag.FlagSet, config.Config, zerolog.Logger, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var c common
+	c.register(fs, getenv)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return fs, config.Config{}, zerolog.Nop(), err
+	}
+	cfg, log, err := c.load(getenv, io.err)
+	return fs, cfg, log, err
+}
+
 // load reads the configuration and builds the logger.
 func (c *common) load(getenv func(string) string, logTo io.Writer) (config.Config, zerolog.Logger, error) {
 	cfg, err := config.Load(c.config, getenv)
