@@ -30,6 +30,10 @@ type AnalyzerConfig struct {
 	// Context adds context words: language ("" for all) → entity type →
 	// words. A context word near an unvalidated span raises its score.
 	Context map[string]map[string][]string `yaml:"context" json:"context,omitempty"`
+	// NegativeContext words, in the same shape, lower the score of an
+	// unvalidated span near them by 0.3 ("order", "ref" before a number
+	// that could be a phone).
+	NegativeContext map[string]map[string][]string `yaml:"negative_context" json:"negative_context,omitempty"`
 }
 
 // DefaultAnalyzerConfig is the configuration DefaultAnalyzer uses.
@@ -77,10 +81,12 @@ type OptionsRecognizer interface {
 // Analyzer runs recognizers over a text and resolves their overlaps.
 // It is safe for concurrent use.
 type Analyzer struct {
-	cfg     AnalyzerConfig
-	recs    []Recognizer
-	allow   map[string]bool
-	context map[string]map[string]map[string]bool // lang → type → words
+	cfg      AnalyzerConfig
+	recs     []Recognizer
+	allow    map[string]bool
+	context  map[string]map[string]map[string]bool // lang → type → words
+	negative map[string]map[string]map[string]bool
+	needs    []string // per recognizer, bytes one of which must be present ("" = none)
 }
 
 // ErrNoRecognizers is returned by NewAnalyzer when it is given none; pass
@@ -138,7 +144,13 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 	}
 	cfg.Language = asciiLower(cfg.Language)
 	cfg.Region = asciiUpper(cfg.Region)
-	a := &Analyzer{cfg: cfg, recs: slices.Clone(recs), context: buildContext(cfg.Context)}
+	a := &Analyzer{cfg: cfg, recs: slices.Clone(recs), context: buildContext(cfg.Context), negative: buildWordMap(cfg.NegativeContext)}
+	a.needs = make([]string, len(a.recs))
+	for i, r := range a.recs {
+		if nb, ok := r.(needsBytes); ok {
+			a.needs[i] = nb.needs()
+		}
+	}
 	if len(cfg.AllowList) > 0 {
 		a.allow = make(map[string]bool, len(cfg.AllowList))
 		for _, v := range cfg.AllowList {
@@ -187,9 +199,13 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 	for i := 0; i < len(text); i++ {
 		present[text[i]] = true
 	}
-	for _, r := range a.recs {
-		if nb, ok := r.(needsBytes); ok && !anyPresent(&present, nb.needs()) {
-			continue // cheap prefilter: the text lacks every byte the recognizer needs
+	hasDigit := anyPresent(&present, digitBytes)
+	for ri, r := range a.recs {
+		if need := a.needs[ri]; need != "" {
+			// Cheap prefilter: skip when the text lacks every byte needed.
+			if need == digitBytes && !hasDigit || need != digitBytes && !anyPresent(&present, need) {
+				continue
+			}
 		}
 		var got []Span
 		if dr, ok := r.(docRecognizer); ok {
@@ -216,7 +232,41 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 			all = append(all, s)
 		}
 	}
-	return resolve(text, all)
+	return mergeAdjacent(text, resolve(text, all))
+}
+
+// mergeAdjacent joins consecutive STREET_ADDRESS pieces separated only by
+// spaces or a comma ("24 Clarke Avenue, Apt. 117") into one span: one
+// address, one pseudonym. The merged span keeps the higher score and is
+// validated only if both were.
+func mergeAdjacent(text string, spans []Span) []Span {
+	if len(spans) < 2 {
+		return spans
+	}
+	out := spans[:1]
+	for _, s := range spans[1:] {
+		p := &out[len(out)-1]
+		if p.Type == s.Type && s.Type == EntityStreetAddress && onlySeparators(text[p.End:s.Start]) {
+			p.End = s.End
+			p.Score = max(p.Score, s.Score)
+			p.Validated = p.Validated && s.Validated
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func onlySeparators(gap string) bool {
+	if len(gap) > 3 {
+		return false
+	}
+	for i := 0; i < len(gap); i++ {
+		if gap[i] != ' ' && gap[i] != ',' {
+			return false
+		}
+	}
+	return true
 }
 
 // validSpan reports whether s is non-empty, inside text and on rune

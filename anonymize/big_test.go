@@ -35,3 +35,20 @@ func TestAnalyzeLargeMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestAnonymizeLargeMessage runs the engine (echo spans, vault, sealer)
+// over a 1 MB message full of values.
+func TestAnonymizeLargeMessage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large inputs")
+	}
+	f := newEngineFixture(t, EngineConfig{})
+	text := strings.Repeat("a@b.co 94107 ", 1<<20/13)
+	r, err := f.e.Anonymize(t.Context(), convA, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(r.Text, "a@b.co") {
+		t.Error("an e-mail survived")
+	}
+}

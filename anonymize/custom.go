@@ -128,11 +128,15 @@ func (a *Analyzer) contextBoost(text string, lang string, s *Span) {
 	if words == nil {
 		words = a.context[""][s.Type]
 	}
-	if len(words) == 0 {
-		return
-	}
 	if hasContext(text, s.Start, s.End, 40, words, true) {
 		s.Score = min(1, s.Score+0.2)
+	}
+	neg := a.negative[lang][s.Type]
+	if neg == nil {
+		neg = a.negative[""][s.Type]
+	}
+	if hasContext(text, s.Start, s.End, 40, neg, true) {
+		s.Score = max(0, s.Score-0.3)
 	}
 }
 
@@ -156,6 +160,28 @@ var defaultContext = map[string]map[string][]string{
 }
 
 func buildContext(extra map[string]map[string][]string) map[string]map[string]map[string]bool {
+	out := buildWordMap(defaultContext)
+	for lang, types := range buildWordMap(extra) {
+		if out[lang] == nil {
+			out[lang] = types
+			continue
+		}
+		for typ, words := range types {
+			if out[lang][typ] == nil {
+				out[lang][typ] = words
+				continue
+			}
+			for w := range words {
+				out[lang][typ][w] = true
+			}
+		}
+	}
+	return out
+}
+
+// buildWordMap lower-cases a language → type → words configuration into
+// sets.
+func buildWordMap(src map[string]map[string][]string) map[string]map[string]map[string]bool {
 	out := map[string]map[string]map[string]bool{}
 	add := func(src map[string]map[string][]string) {
 		for lang, types := range src {
@@ -173,7 +199,6 @@ func buildContext(extra map[string]map[string][]string) map[string]map[string]ma
 			}
 		}
 	}
-	add(defaultContext)
-	add(extra)
+	add(src)
 	return out
 }

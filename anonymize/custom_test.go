@@ -23,6 +23,9 @@ disabled: [mac]
 context:
   es:
     DATE_TIME: [boda]
+negative_context:
+  "":
+    ORDER_ID: [prueba]
 `
 	var cfg AnalyzerConfig
 	if err := yaml.Unmarshal([]byte(src), &cfg); err != nil {
@@ -58,6 +61,9 @@ context:
 	spans := a.Analyze("mi pedido ORD-123456")
 	if len(spans) != 1 || spans[0].Score != 0.75 {
 		t.Errorf("context should raise the pattern's 0.5 by 0.25: %+v", spans)
+	}
+	if spans := a.Analyze("es una prueba: ORD-123456"); len(spans) != 0 {
+		t.Errorf("negative context should drop the 0.5 match under the 0.4 threshold: %+v", spans)
 	}
 }
 

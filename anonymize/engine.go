@@ -172,17 +172,18 @@ func (e *Engine) analyzeOpts(conv Conversation) []AnalyzeOption {
 }
 
 // Anonymize finds the personal data in text and replaces each value by its
-// entity type's operator. With pseudonymize (the default) a value becomes a
+// entity type's operator. The result is valid UTF-8 even when text is not
+// (invalid bytes become U+FFFD). With pseudonymize (the default) a value becomes a
 // token such as <EMAIL_1>, the same token for the same normalized value all
 // conversation long (e-mail lower-cased, phone in E.164, card digits only);
 // the mapping goes to the vault: Index is the sealer's blind index of the
 // type and normalized value, Value the sealed original text, bound by aad to
 // the conversation and token.
 func (e *Engine) Anonymize(ctx context.Context, conv Conversation, text string) (Result, error) {
-	spans := e.analyzer.Analyze(text, e.analyzeOpts(conv)...)
+	spans := echoSpans(text, e.analyzer.Analyze(text, e.analyzeOpts(conv)...))
 	res := Result{Spans: spans, Tokens: make([]string, len(spans))}
 	if len(spans) == 0 {
-		res.Text = text
+		res.Text = strings.ToValidUTF8(text, "\uFFFD")
 		return res, nil
 	}
 	if conv.ID == "" {
@@ -208,11 +209,11 @@ func (e *Engine) Anonymize(ctx context.Context, conv Conversation, text string) 
 			return Result{}, err
 		}
 		res.Tokens[i] = repl
-		b.WriteString(text[last:s.Start])
+		b.WriteString(strings.ToValidUTF8(text[last:s.Start], "\uFFFD"))
 		b.WriteString(repl)
 		last = s.End
 	}
-	b.WriteString(text[last:])
+	b.WriteString(strings.ToValidUTF8(text[last:], "\uFFFD"))
 	res.Text = b.String()
 	return res, nil
 }
@@ -719,4 +720,54 @@ func addSurrogates(text string, toks [][2]int, byToken map[string]store.VaultEnt
 	}
 	slices.SortFunc(toks, func(a, b [2]int) int { return a[0] - b[0] })
 	return toks
+}
+
+// echoSpans adds a span for every other standalone occurrence of a value
+// already found in text ("my zip is 28013 … 28013"): a value found once is
+// replaced everywhere in the message. Values shorter than 4 bytes are left
+// alone (too likely to be ordinary words or numbers).
+func echoSpans(text string, spans []Span) []Span {
+	if len(spans) == 0 {
+		return spans
+	}
+	var extra []Span
+	seen := map[string]bool{}
+	cov := make([]bool, len(text)) // bytes already in a span
+	mark := func(st, en int) {
+		for b := st; b < en; b++ {
+			cov[b] = true
+		}
+	}
+	for _, s := range spans {
+		mark(s.Start, s.End)
+	}
+	for _, s := range spans {
+		v := text[s.Start:s.End]
+		if len(v) < 4 || seen[v] {
+			continue
+		}
+		seen[v] = true
+		for from := 0; from < len(text); {
+			k := strings.Index(text[from:], v)
+			if k < 0 {
+				break
+			}
+			st, en := from+k, from+k+len(v)
+			from = en
+			if letterBefore(text, st) || letterAt(text, en) {
+				continue
+			}
+			if slices.Contains(cov[st:en], true) {
+				continue
+			}
+			mark(st, en)
+			extra = append(extra, Span{Start: st, End: en, Type: s.Type, Score: s.Score, Recognizer: s.Recognizer, Validated: s.Validated})
+		}
+	}
+	if len(extra) == 0 {
+		return spans
+	}
+	out := append(slices.Clone(spans), extra...)
+	slices.SortFunc(out, func(a, b Span) int { return a.Start - b.Start })
+	return out
 }

@@ -392,3 +392,12 @@ func TestEngineInjectedHash(t *testing.T) {
 		t.Errorf("got %q after %d calls", r.Text, calls)
 	}
 }
+
+func TestEngineEchoes(t *testing.T) {
+	f := newEngineFixture(t, EngineConfig{Default: OperatorConfig{Operator: OpReplace}})
+	// The second 94107 has no ZIP word near it; it is the same value.
+	got := mustAnonymize(t, f.e, convA, "my zip code is 94107. Yes, 94107, and not 941070").Text
+	if want := "my zip code is <STREET_ADDRESS>. Yes, <STREET_ADDRESS>, and not 941070"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -72,7 +72,11 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 		}
 		wf := t.flags
 		multi := bestK > i
-		cue := i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])]
+		cue := i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])] ||
+			// "28034 Madrid": a postal code before the place.
+			i > 0 && toks[i-1].kind == tokNum && toks[i-1].end-toks[i-1].start >= 4 && toks[i-1].end-toks[i-1].start <= 5 && !toks[i].nl ||
+			// "Provincia: Valencia", "City: Leeds"
+			i > 1 && d.str(toks[i-1]) == ":" && toks[i-2].kind == tokWord && placeFields[d.lower(toks[i-2])]
 		initial := sentenceStart(d, toks, i)
 		var score float64
 		switch {
@@ -114,7 +118,8 @@ var strongPlaceCues = wordSet("flew", "fly", "flying", "travelling", "traveling"
 
 var placePreps = wordSet("to", "in", "from", "at", "near", "en", "a", "de", "desde", "cerca")
 
-var placeFields = wordSet("where", "city", "town", "country", "location", "ciudad", "país", "pais", "localidad", "municipio", "provincia", "lugar", "dónde", "donde")
+var placeFields = wordSet("where", "city", "town", "country", "location", "ciudad", "país", "pais", "localidad", "municipio", "provincia", "lugar", "dónde", "donde",
+	"state", "region", "county", "estado", "región", "region", "comunidad", "nacionalidad", "residencia")
 
 // cuedPlaces finds capitalised words the gazetteers do not know right
 // after a strong place cue ("flew to Staxroith", "grew up in Remniku",

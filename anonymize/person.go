@@ -123,7 +123,7 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			nextIsName := next < len(toks) && toks[next].kind == tokWord && toks[next].gap && !toks[next].nl && cls[next].cap && !cls[next].stop &&
 				(cls[next].last || cls[next].first || !cls[next].common || c.first && !cls[next].veryCommon && toks[next].flags&(gStreet|gMonth|gWeekday) == 0)
 			// After "in", "to", "from", a word that is also a place is a place.
-			placeCue := c.place && i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])]
+			placeCue := c.place && i > 0 && toks[i-1].kind == tokWord && strongPlacePreps[d.lower(toks[i-1])]
 			initial := sentenceStart(d, toks, i)
 			switch {
 			case c.first && nextIsName && !(c.veryCommon && initial && !cls[next].last):
@@ -221,6 +221,10 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 				ok = true
 			case n.cap && words == 1 && cls[start].first && !n.veryCommon && t.flags&(gStreet|gMonth|gWeekday|gTitle) == 0:
 				ok = true // a surname the lists do not know: "James Talbot"
+			case n.cap && words == 1 && cls[start].first && !cls[start].common && !cls[start].lower && t.flags&(gStreet|gMonth|gWeekday|gTitle|gPlace) == 0:
+				ok = true // a surname that is also a word: "Martin Short"
+			case n.lower && words == 1 && cls[start].first && !cls[start].lower && !n.common && !n.place && !personVerbAfter(d, toks, k+1) && len(lw) > 2:
+				ok = true // a surname typed in lower case: "Kylie minogue"
 			case n.lower && c.lower && n.last && !n.common:
 				ok = true
 			case n.lower && strong && (n.last || n.first) && !n.common:
@@ -235,7 +239,7 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 		}
 		// A known place is not a name unless a cue says so: "Rio de Janeiro".
 		if !strong && toks[start].flags&(gPlace|gPlaceStart) != 0 && g.places[strings.Join(lowerWords(d.text[toks[start].start:end]), " ")] != 0 &&
-			(words > 1 || start > 0 && toks[start-1].kind == tokWord && placeCues[d.lower(toks[start-1])]) {
+			(words > 1 || start > 0 && toks[start-1].kind == tokWord && strongPlacePreps[d.lower(toks[start-1])]) {
 			continue
 		}
 		// A name right before a street type is a street: "Gordon Terrace".
@@ -479,3 +483,8 @@ func personVerbAfter(d *doc, toks []token, k int) bool {
 	}
 	return false
 }
+
+// strongPlacePreps before a word that is both a given name and a place
+// make it a place ("in Florence"); "at", "to", "with" do not ("talk to
+// Florence").
+var strongPlacePreps = wordSet("in", "from", "en", "desde", "near", "cerca")

@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 	"unicode"
@@ -19,16 +20,16 @@ import (
 // are skipped) and must not look like a date or an IPv4 address.
 //
 // A number written with '+' or 00 is parsed as it is. A national number is
-// read in the call's region (AnalyzeOptions.Region); when it carries
-// formatting (spaces, dashes, brackets) the fallback regions are tried as
-// well. A bare run of digits is only taken with a phone word nearby
+// read in the call's region (AnalyzeOptions.Region); with no region, a
+// formatted national number (spaces, dashes, brackets) is tried in each
+// fallback region. A bare run of digits is only taken with a phone word nearby
 // ("call", "tel", "móvil"…) and never after an order/invoice/reference word.
 // Numbers that libphonenumber rejects are still reported, unvalidated and
 // with a lower score, when they are formatted like a phone number and a
 // phone word is near.
 type PhoneRecognizer struct {
-	// Regions are tried, in order, after the call's region for formatted
-	// national numbers. Empty means DefaultPhoneRegions.
+	// Regions are tried, in order, for formatted national numbers when the
+	// call sets no region. Empty means DefaultPhoneRegions.
 	Regions []string
 }
 
@@ -301,15 +302,17 @@ func ipv4Octets(s string) bool {
 
 var phoneBufPool = sync.Pool{New: func() any { return new(phonenumbers.PhoneNumber) }}
 
+// regions returns the regions to read national numbers in: the call's
+// region alone when there is one (a user writes a foreign number with its
+// + or 00; trying ten regions costs ten parses), else the fallbacks.
 func (r *PhoneRecognizer) regions(o AnalyzeOptions) []string {
-	rs := r.Regions
-	if len(rs) == 0 {
-		rs = DefaultPhoneRegions
+	if o.Region != "" {
+		return []string{o.Region}
 	}
-	if o.Region == "" {
-		return rs
+	if len(r.Regions) == 0 {
+		return DefaultPhoneRegions
 	}
-	return append([]string{o.Region}, rs...)
+	return r.Regions
 }
 
 // validPhone parses raw in the given regions (only the first unless all)
@@ -356,7 +359,7 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 	if !c.plus && (nearNegative(text, c.start) || streetAfter(text, c.end)) {
 		return Span{}, false
 	}
-	_, valid := validPhone(raw, r.regions(o), c.plus, c.formatted || c.plus)
+	valid := cachedValidPhone(raw, r.regions(o), c.plus, c.formatted || c.plus)
 	s := Span{Start: c.start, End: c.end, Type: EntityPhone, Recognizer: "phone"}
 	switch {
 	case valid && (c.plus || c.formatted):
@@ -454,4 +457,55 @@ func streetAfter(text string, i int) bool {
 		}
 	}
 	return false
+}
+
+// phoneCache remembers whether a candidate parsed as a valid number:
+// libphonenumber takes ~10 µs per parse and the same numbers come back
+// (the user's own, the output guard re-reading a reply). Keys are seeded
+// 64-bit hashes, so the cache holds no phone number; it is emptied when
+// full.
+var phoneCache = struct {
+	sync.Mutex
+	seed maphash.Seed
+	m    map[uint64]bool
+}{seed: maphash.MakeSeed(), m: make(map[uint64]bool)}
+
+const phoneCacheMax = 1 << 14
+
+// phoneCacheOff turns the cache off (benchmarks measure every parse).
+var phoneCacheOff bool
+
+func cachedValidPhone(raw string, regions []string, plus, all bool) bool {
+	var h maphash.Hash
+	h.SetSeed(phoneCache.seed)
+	h.WriteString(raw)
+	for _, r := range regions {
+		h.WriteByte(0)
+		h.WriteString(r)
+	}
+	if plus {
+		h.WriteByte(1)
+	}
+	if all {
+		h.WriteByte(2)
+	}
+	key := h.Sum64()
+	if phoneCacheOff {
+		_, v := validPhone(raw, regions, plus, all)
+		return v
+	}
+	phoneCache.Lock()
+	v, ok := phoneCache.m[key]
+	phoneCache.Unlock()
+	if ok {
+		return v
+	}
+	_, v = validPhone(raw, regions, plus, all)
+	phoneCache.Lock()
+	if len(phoneCache.m) >= phoneCacheMax {
+		clear(phoneCache.m)
+	}
+	phoneCache.m[key] = v
+	phoneCache.Unlock()
+	return v
 }

@@ -58,6 +58,7 @@ func TestRecognizersMore(t *testing.T) {
 		{"street spanish", "vivo en Calle Mayor 5", "es", []found{{EntityStreetAddress, "Calle Mayor 5"}}},
 		{"street compound", "address: Nybyvägen 65", "", []found{{EntityStreetAddress, "Nybyvägen 65"}}},
 		{"unit", "Apt. 117", "", []found{{EntityStreetAddress, "Apt. 117"}}},
+		{"street and unit merge", "I live at 24 Clarke Avenue, Apt. 117 now", "", []found{{EntityStreetAddress, "24 Clarke Avenue, Apt. 117"}}},
 		{"zip", "my zip code is 94107", "", []found{{EntityStreetAddress, "94107"}}},
 		{"uk postcode", "post it to SW1A 1AA please", "", []found{{EntityStreetAddress, "SW1A 1AA"}}},
 		{"country", "I will be travelling to Sweden next week", "", []found{{EntityLocation, "Sweden"}}},

@@ -3,6 +3,7 @@ package anonymize
 import (
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 )
 
 // This file holds the validated structured recognizers: IBAN, IP, URL,
@@ -17,7 +18,10 @@ func wordStart(text string, i int) bool {
 		return true
 	}
 	c := text[i-1]
-	return !isAlnum(c) && c != '_' && !letterBefore(text, i)
+	if c < utf8.RuneSelf {
+		return !isAlnum(c) && c != '_'
+	}
+	return !letterBefore(text, i)
 }
 
 // wordEnd reports whether e ends a token.
@@ -26,7 +30,10 @@ func wordEnd(text string, e int) bool {
 		return true
 	}
 	c := text[e]
-	return !isAlnum(c) && c != '_' && !letterAt(text, e)
+	if c < utf8.RuneSelf {
+		return !isAlnum(c) && c != '_'
+	}
+	return !letterAt(text, e)
 }
 
 // ---------------------------------------------------------------- IBAN

@@ -35,6 +35,9 @@ func letterBefore(text string, i int) bool {
 	if i <= 0 {
 		return false
 	}
+	if c := text[i-1]; c < utf8.RuneSelf {
+		return isAlnum(c)
+	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
@@ -43,6 +46,9 @@ func letterBefore(text string, i int) bool {
 func letterAt(text string, i int) bool {
 	if i >= len(text) {
 		return false
+	}
+	if c := text[i]; c < utf8.RuneSelf {
+		return isAlnum(c)
 	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
 	return unicode.IsLetter(r) || unicode.IsDigit(r)

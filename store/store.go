@@ -196,6 +196,10 @@ type AuditLog interface {
 	AuditTrail(ctx context.Context, since time.Time, limit int) ([]AuditEvent, error)
 }
 
+// ErrInvalidCursor is returned by a scan given a cursor that the same
+// method of the same store did not return. Start again from "".
+var ErrInvalidCursor = errors.New("store: invalid cursor")
+
 // Cursor is a position in a scan. The empty Cursor is the start; a scan
 // returns the empty Cursor as next once it reached the end. Cursors are
 // opaque and valid only for the method and the store that returned them.

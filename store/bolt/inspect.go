@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -19,9 +18,6 @@ var (
 	_ store.AuditLog  = (*Store)(nil)
 	_ store.Inspector = (*Store)(nil)
 )
-
-// errBadCursor is returned for a cursor this store did not produce.
-var errBadCursor = errors.New("invalid cursor")
 
 // ---- audit log ----
 
@@ -72,7 +68,7 @@ func scan[T any](s *Store, ctx context.Context, op string, b []byte, after store
 	}
 	start, err := base64.RawURLEncoding.DecodeString(string(after))
 	if err != nil {
-		return nil, "", fmt.Errorf("bolt: %s: %w", op, errBadCursor)
+		return nil, "", fmt.Errorf("bolt: %s: %w", op, store.ErrInvalidCursor)
 	}
 	var (
 		out  []T

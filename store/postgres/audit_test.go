@@ -48,11 +48,11 @@ func TestScanBadCursor(t *testing.T) {
 	t.Parallel()
 	s := openMigrated(t, Options{})
 	for _, c := range []store.Cursor{"abc", "-1", "0"} {
-		if _, _, err := s.ScanConsent(t.Context(), c, 10); !errors.Is(err, errBadCursor) {
-			t.Errorf("ScanConsent(%q) error = %v, want errBadCursor", c, err)
+		if _, _, err := s.ScanConsent(t.Context(), c, 10); !errors.Is(err, store.ErrInvalidCursor) {
+			t.Errorf("ScanConsent(%q) error = %v, want store.ErrInvalidCursor", c, err)
 		}
-		if _, _, err := s.ScanRecords(t.Context(), c, 10); !errors.Is(err, errBadCursor) {
-			t.Errorf("ScanRecords(%q) error = %v, want errBadCursor", c, err)
+		if _, _, err := s.ScanRecords(t.Context(), c, 10); !errors.Is(err, store.ErrInvalidCursor) {
+			t.Errorf("ScanRecords(%q) error = %v, want store.ErrInvalidCursor", c, err)
 		}
 	}
 }

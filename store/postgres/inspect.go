@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -17,9 +16,6 @@ var (
 	_ store.AuditLog  = (*Store)(nil)
 	_ store.Inspector = (*Store)(nil)
 )
-
-// errBadCursor is returned for a cursor this store did not produce.
-var errBadCursor = errors.New("invalid cursor")
 
 // AppendAudit inserts ev into the append-only audit_log and returns it
 // with the Seq the database assigned.
@@ -66,7 +62,7 @@ func parseCursor(c store.Cursor) (int64, error) {
 	}
 	n, err := strconv.ParseInt(string(c), 10, 64)
 	if err != nil || n <= 0 {
-		return 0, errBadCursor
+		return 0, store.ErrInvalidCursor
 	}
 	return n, nil
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -238,6 +239,12 @@ func testScanEmptyStore(t *testing.T, s store.Store) {
 	}
 	if _, _, err := in.ScanConsent(t.Context(), "", 0); err == nil {
 		t.Error("ScanConsent with limit 0 = nil error, want an error")
+	}
+	if _, _, err := in.ScanConsent(t.Context(), "!not a cursor!", 10); !errors.Is(err, store.ErrInvalidCursor) {
+		t.Errorf("ScanConsent with a forged cursor = %v, want store.ErrInvalidCursor", err)
+	}
+	if _, _, err := in.ScanRecords(t.Context(), "!not a cursor!", 10); !errors.Is(err, store.ErrInvalidCursor) {
+		t.Errorf("ScanRecords with a forged cursor = %v, want store.ErrInvalidCursor", err)
 	}
 	sum, err := in.Expired(t.Context(), at(0), 5)
 	if err != nil || sum.Total() != 0 || len(sum.Sample) != 0 {
