@@ -186,9 +186,6 @@ func (e *Engine) Anonymize(ctx context.Context, conv Conversation, text string) 
 		res.Text = strings.ToValidUTF8(text, "\uFFFD")
 		return res, nil
 	}
-	if conv.ID == "" {
-		return Result{}, errors.New("anonymize: conversation has no id")
-	}
 	var b strings.Builder
 	b.Grow(len(text) + 8*len(spans))
 	pe := pseudonymizer{e: e, conv: conv}
@@ -238,7 +235,15 @@ func (p *pseudonymizer) unlock() {
 	}
 }
 
+// ErrNoConversation is returned when a pseudonym is needed for a
+// Conversation without an ID: the caller must name the conversation the
+// vault entries belong to.
+var ErrNoConversation = errors.New("anonymize: conversation has no id")
+
 func (p *pseudonymizer) token(ctx context.Context, typ, value string, surrogate bool) (string, error) {
+	if p.conv.ID == "" {
+		return "", ErrNoConversation
+	}
 	e := p.e
 	if p.locked == nil {
 		p.locked = e.lock(p.conv.ID)

@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -399,5 +400,16 @@ func TestEngineEchoes(t *testing.T) {
 	got := mustAnonymize(t, f.e, convA, "my zip code is 94107. Yes, 94107, and not 941070").Text
 	if want := "my zip code is <STREET_ADDRESS>. Yes, <STREET_ADDRESS>, and not 941070"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestEngineConversationID(t *testing.T) {
+	f := newEngineFixture(t, EngineConfig{})
+	if _, err := f.e.Anonymize(context.Background(), Conversation{Subject: "s"}, "ana@example.com"); !errors.Is(err, ErrNoConversation) {
+		t.Errorf("pseudonymize without a conversation ID: %v, want ErrNoConversation", err)
+	}
+	g := newEngineFixture(t, EngineConfig{Default: OperatorConfig{Operator: OpReplace}})
+	if r, err := g.e.Anonymize(context.Background(), Conversation{}, "ana@example.com"); err != nil || r.Text != "<EMAIL_ADDRESS>" {
+		t.Errorf("replace needs no conversation: %q, %v", r.Text, err)
 	}
 }

@@ -95,8 +95,8 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 	}
 	var out []Span
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != tokWord {
-			continue
+		if toks[i].kind != tokWord || !cls[i].cap && !cls[i].first && !cls[i].last {
+			continue // every rule starts at a capitalised word or a listed name
 		}
 		start, score, strong, takeNext := -1, 0.0, false, false
 		// A speaker label at the start of a line: "Mary: hello".
