@@ -59,6 +59,13 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/webhook", wh)
+	ah, err := a.adminHandler()
+	if err != nil {
+		return nil, err
+	}
+	if ah != nil {
+		mux.Handle("/admin/", ah)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/go-playground/validator/v10"
+
+	"github.com/veilhq/veil/admin"
 	"gopkg.in/yaml.v3"
 )
 
@@ -26,16 +28,17 @@ type Config struct {
 	// out of the data database's backups (so an erasure survives restoring
 	// a dump): a postgres:// URL of another database, or file:PATH for a
 	// local file. Empty keeps keys in the main store.
-	KeystoreURL string    `yaml:"keystore_url" env:"VEIL_KEYSTORE_URL" secret:"true" validate:"omitempty,keystore_url"`
-	WhatsApp    WhatsApp  `yaml:"whatsapp"`
-	OpenAI      OpenAI    `yaml:"openai"`
-	Log         Log       `yaml:"log"`
-	Consent     Consent   `yaml:"consent"`
-	Retention   Retention `yaml:"retention"`
-	Pipeline    Pipeline  `yaml:"pipeline"`
-	Anonymize   Anonymize `yaml:"anonymize"`
-	NLU         NLU       `yaml:"nlu"`
-	Bot         string    `yaml:"bot" env:"VEIL_BOT"` // path to a bot YAML; empty = the embedded example bot
+	KeystoreURL string       `yaml:"keystore_url" env:"VEIL_KEYSTORE_URL" secret:"true" validate:"omitempty,keystore_url"`
+	WhatsApp    WhatsApp     `yaml:"whatsapp"`
+	OpenAI      OpenAI       `yaml:"openai"`
+	Log         Log          `yaml:"log"`
+	Consent     Consent      `yaml:"consent"`
+	Retention   Retention    `yaml:"retention"`
+	Pipeline    Pipeline     `yaml:"pipeline"`
+	Anonymize   Anonymize    `yaml:"anonymize"`
+	NLU         NLU          `yaml:"nlu"`
+	Bot         string       `yaml:"bot" env:"VEIL_BOT"` // path to a bot YAML; empty = the embedded example bot
+	Admin       admin.Config `yaml:"admin"`              // bearer tokens and roles of the /admin API; none = off
 }
 
 // WhatsApp configures the Cloud API channel.

@@ -21,6 +21,7 @@ const (
 	ButtonEraseConfirm = "rights:erase:confirm"
 	ButtonEraseCancel  = "rights:erase:cancel"
 	ButtonExport       = "rights:export"
+	ButtonDeleteMyData = "rights:erase"
 )
 
 // Notice is the privacy notice users opt in to.
@@ -95,6 +96,7 @@ var keywords = map[string]command{
 var buttons = map[string]command{
 	ButtonAgree: cmdAgree, ButtonDecline: cmdDecline, ButtonWithdraw: cmdWithdraw,
 	ButtonEraseConfirm: cmdEraseConfirm, ButtonEraseCancel: cmdEraseCancel, ButtonExport: cmdExport,
+	ButtonDeleteMyData: cmdDeleteMyData,
 }
 
 // normalize lowercases, trims and drops punctuation so "Stop!" matches.
@@ -182,7 +184,12 @@ func (g *Gate) Process(ctx context.Context, t *pipeline.Turn) error {
 		if err != nil {
 			return fmt.Errorf("data summary: %w", err)
 		}
-		t.Halt(pipeline.Reply{Text: describe(st, sum), Buttons: []pipeline.Button{{ID: ButtonExport, Title: "Export (JSON)"}}})
+		buttons := []pipeline.Button{{ID: ButtonExport, Title: "Export (JSON)"}}
+		if st.OptedIn {
+			buttons = append(buttons, pipeline.Button{ID: ButtonWithdraw, Title: "Opt out"})
+		}
+		buttons = append(buttons, pipeline.Button{ID: ButtonDeleteMyData, Title: "Delete my data"})
+		t.Halt(pipeline.Reply{Text: describe(st, sum), Buttons: buttons})
 		return nil
 	case cmdExport:
 		data, err := g.rights.Export(ctx, t.Subject, t.Conversation)

@@ -20,20 +20,16 @@ import (
 const defaultChatUser = "447700900123"
 
 func cmdChat(ctx context.Context, args []string, io stdio, getenv func(string) string) error {
-	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
-	var c common
-	c.register(fs, getenv)
-	user := fs.String("user", defaultChatUser, "simulated WhatsApp user (phone number in international format)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	digits := strings.TrimPrefix(strings.TrimSpace(*user), "+")
-	if _, err := strconv.ParseUint(digits, 10, 64); err != nil || len(digits) < 8 || len(digits) > 15 {
-		return usageError{fmt.Errorf("--user %q: want a phone number in international format, e.g. +447700900123", *user)}
-	}
-	cfg, log, err := c.load(getenv, io.err)
+	var user string
+	_, cfg, log, err := setup("chat", args, io, getenv, func(fs *flag.FlagSet) {
+		fs.StringVar(&user, "user", defaultChatUser, "simulated WhatsApp user (phone number in international format)")
+	})
 	if err != nil {
 		return err
+	}
+	digits := strings.TrimPrefix(strings.TrimSpace(user), "+")
+	if _, err := strconv.ParseUint(digits, 10, 64); err != nil || len(digits) < 8 || len(digits) > 15 {
+		return usageError{fmt.Errorf("--user %q: want a phone number in international format, e.g. +447700900123", user)}
 	}
 	a, err := openApp(ctx, cfg, log, app.Options{})
 	if err != nil {

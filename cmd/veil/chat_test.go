@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -169,5 +170,32 @@ func TestNLUTrainThenChat(t *testing.T) {
 		})
 	if code == 0 || !strings.Contains(errOut.String(), model) {
 		t.Fatalf("corrupt model: %d %q", code, errOut.String())
+	}
+}
+
+func TestAuditCommand(t *testing.T) {
+	dir := t.TempDir()
+	if _, errOut, code := chat(t, dir, "hi\n1\nmy email is aud.it@example.com\n"); code != 0 {
+		t.Fatalf("chat: %s", errOut)
+	}
+	var out, errOut bytes.Buffer
+	env := func(k string) string { return map[string]string{"VEIL_DATA_DIR": dir}[k] }
+	code := run(context.Background(), []string{"audit", "--json"}, stdio{in: strings.NewReader(""), out: &out, err: &errOut}, env)
+	if code != 0 {
+		t.Fatalf("audit: %d %s", code, errOut.String())
+	}
+	var rep map[string]any
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("audit --json is not JSON: %v\n%s", err, out.String())
+	}
+	if _, ok := rep["record_of_processing"]; !ok {
+		t.Errorf("no record of processing in %s", out.String())
+	}
+	if strings.Contains(out.String(), "aud.it@example.com") {
+		t.Error("the audit report carries a raw value")
+	}
+	errOut.Reset()
+	if code := run(context.Background(), []string{"audit", "--bogus"}, stdio{in: strings.NewReader(""), out: io.Discard, err: &errOut}, env); code == 0 {
+		t.Errorf("audit --bogus exited 0: %s", errOut.String())
 	}
 }

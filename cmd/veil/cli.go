@@ -29,6 +29,7 @@ Usage:
   veil serve   [--config FILE] [--pretty]                   serve the WhatsApp webhook
   veil purge   [--config FILE]                              delete everything past its retention
   veil migrate [--config FILE] up|status                    PostgreSQL schema migrations
+  veil audit   [--config FILE] [--json] [--since 30d] [--fail]  compliance report
   veil redact  [flags] [FILE...]                            pseudonymize text from stdin or files
   veil nlu train [--bot FILE | --data FILE] --out FILE       train the local intent classifier
   veil eval    pii|nlu|gen|conversations [flags]            measure accuracy (veil eval -h)
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, io stdio, getenv func(string) strin
 		err = cmdMigrate(ctx, args[1:], io, getenv)
 	case "redact":
 		err = cmdRedact(ctx, args[1:], io)
+	case "audit":
+		err = cmdAudit(ctx, args[1:], io, getenv)
 	case "nlu":
 		err = cmdNLU(ctx, args[1:], io)
 	case "eval":
@@ -107,6 +110,22 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usageError{err}
 	}
 	return nil
+}
+
+// setup parses a pipeline command's flags (the common ones, plus what
+// extra registers), then loads the configuration and builds the logger.
+func setup(name string, args []string, io stdio, getenv func(string) string, extra func(fs *flag.FlagSet)) (*flag.FlagSet, config.Config, zerolog.Logger, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var c common
+	c.register(fs, getenv)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return fs, config.Config{}, zerolog.Nop(), err
+	}
+	cfg, log, err := c.load(getenv, io.err)
+	return fs, cfg, log, err
 }
 
 // load reads the configuration and builds the logger.

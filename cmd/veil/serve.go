@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,13 +15,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, args []string, io stdio, getenv func(string) string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var c common
-	c.register(fs, getenv)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, log, err := c.load(getenv, io.err)
+	_, cfg, log, err := setup("serve", args, io, getenv, nil)
 	if err != nil {
 		return err
 	}
@@ -68,13 +61,7 @@ func cmdServe(ctx context.Context, args []string, io stdio, getenv func(string) 
 }
 
 func cmdPurge(ctx context.Context, args []string, io stdio, getenv func(string) string) error {
-	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
-	var c common
-	c.register(fs, getenv)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, log, err := c.load(getenv, io.err)
+	_, cfg, log, err := setup("purge", args, io, getenv, nil)
 	if err != nil {
 		return err
 	}
@@ -92,19 +79,13 @@ func cmdPurge(ctx context.Context, args []string, io stdio, getenv func(string) 
 }
 
 func cmdMigrate(ctx context.Context, args []string, io stdio, getenv func(string) string) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	var c common
-	c.register(fs, getenv)
-	if err := parseFlags(fs, args); err != nil {
+	fs, cfg, _, err := setup("migrate", args, io, getenv, nil)
+	if err != nil {
 		return err
 	}
 	action := fs.Arg(0)
 	if action != "up" && action != "status" {
 		return usageError{errors.New("want `veil migrate up` or `veil migrate status`")}
-	}
-	cfg, _, err := c.load(getenv, io.err)
-	if err != nil {
-		return err
 	}
 	if cfg.Embedded() {
 		fmt.Fprintln(io.out, "embedded store: no migrations needed (set VEIL_DATABASE_URL for PostgreSQL)")
