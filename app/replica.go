@@ -34,10 +34,7 @@ var _ sharedQueue = (*postgres.Store)(nil)
 
 const (
 	pollEvery      = 250 * time.Millisecond
-	sendLease      = time.Minute
 	maxSendTries   = 8
-	outboxBatch    = 16
-	minInboxLease  = 30 * time.Second
 	maxRetryDelay  = 5 * time.Minute
 	firstSendRetry = 2 * time.Second
 )
@@ -52,12 +49,7 @@ type outboxPayload struct {
 
 func outboxAAD(subject string) []byte { return []byte("veil/outbox/v1\x00" + subject) }
 
-func (a *App) inboxLease() time.Duration {
-	if l := 3 * a.Config.Pipeline.TurnTimeout; l > minInboxLease {
-		return l
-	}
-	return minInboxLease
-}
+func (a *App) inboxLease() time.Duration { return a.Config.Pipeline.ClaimLease }
 
 // startReplica starts this replica's inbox workers and its outbox sender.
 func (a *App) startReplica(workers int) {
@@ -68,8 +60,10 @@ func (a *App) startReplica(workers int) {
 		go a.inboxWorker(fmt.Sprintf("%s/%d", id, i))
 	}
 	if a.sender != nil {
-		a.bg.Add(1)
-		go a.outboxSender()
+		for range workers {
+			a.bg.Add(1)
+			go a.outboxSender()
+		}
 	}
 }
 
@@ -155,7 +149,10 @@ func (a *App) outboxSender() {
 			return
 		default:
 		}
-		items, err := a.queue.ClaimOutbox(ctx, outboxBatch, sendLease)
+		// One reply at a time, sent within the claim's lease, so a slow
+		// send never lets another replica claim (and send) it too.
+		lease := a.Config.Pipeline.ClaimLease
+		items, err := a.queue.ClaimOutbox(ctx, 1, lease)
 		if err != nil {
 			a.Log.Error().Err(err).Msg("outbox claim failed")
 		}
@@ -166,14 +163,14 @@ func (a *App) outboxSender() {
 			continue
 		}
 		for _, it := range items {
-			a.sendOutbox(ctx, it)
+			a.sendOutbox(ctx, it, lease*4/5)
 		}
 	}
 }
 
 // sendOutbox sends one turn's replies. A failure is retried with backoff
 // (WhatsApp's Retry-After when it gives one), up to maxSendTries.
-func (a *App) sendOutbox(ctx context.Context, it postgres.OutboxItem) {
+func (a *App) sendOutbox(ctx context.Context, it postgres.OutboxItem, within time.Duration) {
 	raw, err := a.Keys.Open(ctx, it.Subject, it.Payload, outboxAAD(it.Subject))
 	if errors.Is(err, keyring.ErrShredded) {
 		a.markSent(ctx, it.ID) // the user erased their data: nothing to send
@@ -188,11 +185,13 @@ func (a *App) sendOutbox(ctx context.Context, it postgres.OutboxItem) {
 		a.markSent(ctx, it.ID)
 		return
 	}
+	sctx, cancel := context.WithTimeout(ctx, within)
 	for _, r := range p.Replies {
-		if err = a.sender.Send(ctx, p.To, r); err != nil {
+		if err = a.sender.Send(sctx, p.To, r); err != nil {
 			break
 		}
 	}
+	cancel()
 	if err == nil {
 		a.markSent(ctx, it.ID)
 		return

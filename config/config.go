@@ -87,6 +87,10 @@ type Retention struct {
 // Pipeline configures turn processing.
 type Pipeline struct {
 	TurnTimeout time.Duration `yaml:"turn_timeout" validate:"min=10ms,max=10m"`
+	// ClaimLease is how long a replica holds a claimed message (PostgreSQL):
+	// if it dies mid-turn, another replica runs the turn after the lease.
+	// It must outlast a turn.
+	ClaimLease time.Duration `yaml:"claim_lease" validate:"gtfield=TurnTimeout,max=1h"`
 }
 
 // Anonymize configures the PII stage.
@@ -150,7 +154,7 @@ func Default() Config {
 			Dedupe:      8 * 24 * time.Hour,
 			PurgeEvery:  time.Hour,
 		},
-		Pipeline:  Pipeline{TurnTimeout: 10 * time.Second},
+		Pipeline:  Pipeline{TurnTimeout: 10 * time.Second, ClaimLease: 30 * time.Second},
 		Anonymize: Anonymize{Language: "en", Threshold: 0.4},
 		NLU:       NLU{Pipeline: []string{"classifier", "rules"}, Threshold: 0.5, MarginThreshold: 0.1},
 	}

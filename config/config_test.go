@@ -72,6 +72,7 @@ func TestLoad(t *testing.T) {
 		{name: "ErrBadDatabaseURL hides value", env: map[string]string{"VEIL_DATABASE_URL": "mysql://secret-pass@h/db"}, wantErr: []string{"database_url (VEIL_DATABASE_URL)"}},
 		{name: "ErrShortMasterKey", env: map[string]string{"VEIL_MASTER_KEY": "c2hvcnQ="}, wantErr: []string{"master_key (VEIL_MASTER_KEY)", "32 bytes"}},
 		{name: "ErrBadBool", env: map[string]string{"VEIL_LOG_PRETTY": "maybe"}, wantErr: []string{"VEIL_LOG_PRETTY"}},
+		{name: "ErrLeaseShorterThanTurn", path: write("lease.yaml", "pipeline:\n  turn_timeout: 10s\n  claim_lease: 5s\n"), wantErr: []string{"pipeline.claim_lease", "greater than TurnTimeout"}},
 		{name: "ErrBadLevel", env: map[string]string{"VEIL_LOG_LEVEL": "loud"}, wantErr: []string{"log.level", "one of"}},
 	}
 	for _, tt := range tests {

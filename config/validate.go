@@ -83,6 +83,8 @@ func describe(fe validator.FieldError) string {
 		why = "must be at most " + fe.Param()
 	case "gte", "lte":
 		why = fmt.Sprintf("must be %s %s", map[string]string{"gte": ">=", "lte": "<="}[fe.Tag()], fe.Param())
+	case "gtfield":
+		why = "must be greater than " + fe.Param()
 	case "numeric":
 		why = "must be digits only"
 	case "len":

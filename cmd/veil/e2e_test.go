@@ -99,6 +99,22 @@ func newGraphAPI(t *testing.T) *graphAPI {
 	return g
 }
 
+// all returns every message received so far.
+func (g *graphAPI) all() []sentMessage {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]sentMessage(nil), g.sent...)
+}
+
+func getStatus(u string) (int, error) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
 func (g *graphAPI) count() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
