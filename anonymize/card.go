@@ -61,12 +61,28 @@ func (CreditCardRecognizer) RecognizeWithOptions(text string, o AnalyzeOptions) 
 			}
 			break
 		}
-		// The next iteration resumes after this candidate.
-		i = end
-		if !ok || n < 12 {
-			for i < len(text) && (isDigit(text[i]) || text[i] == ' ' || text[i] == '-') {
-				i++
+		// Unless a card is found, the next try starts at the next digit
+		// group: a card may start there ("+34 612 34 56 78 4111 1111 …").
+		i = start
+		for i < len(text) && isDigit(text[i]) {
+			i++
+		}
+		// A candidate starting inside a longer digit run must end the run:
+		// inner windows of long numbers pass Luhn one time in ten.
+		inner := start > 1 && (text[start-1] == ' ' || text[start-1] == '-') && isDigit(text[start-2])
+		if inner && (!ok || end+1 < len(text) && (text[end] == ' ' || text[end] == '-') && isDigit(text[end+1])) {
+			continue
+		}
+		if !ok {
+			// A card followed by more digits ("4111 1111 1111 1111 0412"):
+			// take the longest Luhn-valid prefix that ends at a separator.
+			if e, found := cardPrefix(text, start, end); found {
+				out = append(out, Span{Start: start, End: e, Type: EntityCreditCard, Score: 1, Recognizer: "credit_card", Validated: true})
+				i = e
 			}
+			continue
+		}
+		if n < 12 {
 			continue
 		}
 		if end < len(text) && (isAlpha(text[end]) || text[end] == '_' || letterAt(text, end) ||
@@ -87,6 +103,7 @@ func (CreditCardRecognizer) RecognizeWithOptions(text string, o AnalyzeOptions) 
 				continue
 			}
 		}
+		i = end
 		out = append(out, Span{Start: start, End: end, Type: EntityCreditCard, Score: score, Recognizer: "credit_card", Validated: true})
 	}
 	return out
@@ -152,4 +169,28 @@ func allSame(d []byte) bool {
 		}
 	}
 	return true
+}
+
+// cardPrefix finds, in a digit run too long to be one card, the longest
+// prefix of 13–19 digits ending before a separator that is a plausible,
+// Luhn-valid card grouped like one.
+func cardPrefix(text string, start, end int) (int, bool) {
+	for p := min(end, len(text)-1); p > start; p-- {
+		if (text[p] != ' ' && text[p] != '-') || !isDigit(text[p-1]) {
+			continue
+		}
+		var d []byte
+		for k := start; k < p; k++ {
+			if isDigit(text[k]) {
+				d = append(d, text[k])
+			}
+		}
+		if len(d) < 13 || len(d) > 19 || !uniformGroups(text[start:p]) {
+			continue
+		}
+		if plausibleIssuer(d) && luhn(d) && !allSame(d) {
+			return p, true
+		}
+	}
+	return 0, false
 }

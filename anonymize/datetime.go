@@ -86,6 +86,11 @@ func (DateTimeRecognizer) recognizeDoc(d *doc) []Span {
 				i = k - 1
 				continue
 			}
+			if e, k, ok := cardExpiry(d, toks, i); ok {
+				add(t.start, e, 0.7)
+				i = k - 1
+				continue
+			}
 			if e, k, ok := clockTime(d, toks, i, true); ok {
 				add(t.start, e, 0.6)
 				i = k - 1
@@ -323,6 +328,29 @@ func yearAfter(d *doc, toks []token, k int) (int, int, bool) {
 	if k < len(toks) && toks[k].kind == tokNum && toks[k].end-toks[k].start == 4 && standaloneNum(d, toks, k) {
 		if y := atoiTok(d.str(toks[k])); y >= 1000 && y <= 2199 {
 			return toks[k].end, k + 1, true
+		}
+	}
+	return 0, 0, false
+}
+
+var expiryCues = wordSet("exp", "expires", "expiry", "expiration", "expiring", "valid", "thru", "caduca", "caducidad", "vence", "vencimiento", "válida", "valida", "hasta")
+
+// cardExpiry matches a card expiry "12/27" or "12/2027" after an expiry
+// word.
+func cardExpiry(d *doc, toks []token, i int) (int, int, bool) {
+	if i+2 >= len(toks) || d.str(toks[i+1]) != "/" || toks[i+1].gap || toks[i+2].gap || toks[i+2].kind != tokNum {
+		return 0, 0, false
+	}
+	m, y := toks[i], toks[i+2]
+	if m.end-m.start > 2 || !validMonth(atoiTok(d.str(m))) || (y.end-y.start != 2 && y.end-y.start != 4) {
+		return 0, 0, false
+	}
+	if i+3 < len(toks) && !toks[i+3].gap && (toks[i+3].kind == tokNum || d.str(toks[i+3]) == "/") {
+		return 0, 0, false
+	}
+	for k := i - 1; k >= 0 && k >= i-3; k-- {
+		if toks[k].kind == tokWord && expiryCues[d.lower(toks[k])] {
+			return y.end, i + 3, true
 		}
 	}
 	return 0, 0, false

@@ -81,6 +81,16 @@ func (r *PhoneRecognizer) RecognizeWithOptions(text string, o AnalyzeOptions) []
 		}
 		cand, ok := scanPhone(text, i)
 		if !ok {
+			if cand.digits > 15 {
+				// Two numbers written one after the other ("612 34 56 78
+				// 699 11 22 33") read as one run: take the longest valid
+				// number that ends at a space, then go on after it.
+				if s, ok := r.splitRun(text, cand, o); ok {
+					out = append(out, s)
+					i = s.End - 1
+					continue
+				}
+			}
 			if cand.end > i {
 				i = cand.end - 1
 			}
@@ -92,6 +102,33 @@ func (r *PhoneRecognizer) RecognizeWithOptions(text string, o AnalyzeOptions) []
 		}
 	}
 	return out
+}
+
+// splitRun looks, in a run of digits too long to be one number, for the
+// longest validated number that starts the run and ends before a space.
+func (r *PhoneRecognizer) splitRun(text string, run phoneCandidate, o AnalyzeOptions) (Span, bool) {
+	for p := run.end - 1; p > run.start; p-- {
+		if text[p] != ' ' || !isDigit(text[p-1]) {
+			continue
+		}
+		c := phoneCandidate{start: run.start, end: p, plus: run.plus}
+		seps := 0
+		for k := run.start; k < p; k++ {
+			if isDigit(text[k]) {
+				c.digits++
+			} else if k > run.start {
+				seps++
+			}
+		}
+		if c.digits < 7 || c.digits > 15 {
+			continue
+		}
+		c.formatted = seps > 0
+		if s, ok := r.judge(text, c, o); ok && s.Validated && s.Score >= 0.9 {
+			return s, true
+		}
+	}
+	return Span{}, false
 }
 
 type phoneCandidate struct {

@@ -44,6 +44,8 @@ func TestRecognizersMore(t *testing.T) {
 		{"date spanish", "nací el 12 de marzo de 1985", "es", []found{{EntityDateTime, "12 de marzo de 1985"}}},
 		{"date of birth slashes", "DOB 1/23/1984", "", []found{{EntityDateTime, "1/23/1984"}}},
 		{"not date may verb", "you may go", "", nil},
+		{"card expiry", "my card expires 12/27", "", []found{{EntityDateTime, "12/27"}}},
+		{"not expiry without a word", "it is 12/27 of the total", "", nil},
 		{"not date version", "version 1.2.3", "", nil},
 		{"person with cue", "Hi, my name is Laura Martínez", "", []found{{EntityPerson, "Laura Martínez"}}},
 		{"person spanish cue lowercase", "hola soy maría garcía", "es", []found{{EntityPerson, "maría garcía"}}},

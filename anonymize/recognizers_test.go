@@ -77,6 +77,10 @@ func TestRecognizers(t *testing.T) {
 		{"not card all zero", "0000000000000000", "", "", nil},
 		{"not card too long", "41111111111111111111111", "", "", nil},
 		{"not card decimal", "total 4111111111111111.50", "", "", nil},
+		{"card after a phone", "+34 612 34 56 78 4111 1111 1111 1111", "", "", []found{{EntityPhone, "+34 612 34 56 78"}, {EntityCreditCard, "4111 1111 1111 1111"}}},
+		{"card then more digits", "card 4111 1111 1111 1111 0412", "", "", []found{{EntityCreditCard, "4111 1111 1111 1111"}}},
+		{"two phones in a row", "call 612 34 56 78 699 11 22 33", "", "ES", []found{{EntityPhone, "612 34 56 78"}, {EntityPhone, "699 11 22 33"}}},
+		{"not card inside a long number", "tracking 1234 5678 9012 3456 7890 1234", "", "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -85,6 +86,10 @@ func Surrogate(typ, value string, seed []byte, attempt int) string {
 	case EntityStreetAddress:
 		if strings.IndexFunc(value, unicode.IsLetter) >= 0 && strings.IndexFunc(value, unicode.IsDigit) >= 0 && len(value) > 8 {
 			return surrogateDigits(r, digitsPrefix(value), 0) + " " + surrogateStreets[r.intn(len(surrogateStreets))]
+		}
+	case EntityDateTime:
+		if d, ok := surrogateDate(r, value); ok {
+			return d
 		}
 	case EntityPhone:
 		keep := 0
@@ -235,4 +240,54 @@ func surrogateIBAN(r *surrogateRand, value string) string {
 		}
 	}
 	return b.String()
+}
+
+var dateLayouts = []string{
+	"2006-01-02 15:04:05", "2006-01-02T15:04:05Z07:00", "2006-01-02", "02/01/2006", "2/1/2006", "01/02/2006", "1/2/2006",
+	"02-01-2006", "02.01.2006", "2 January 2006", "January 2, 2006", "Jan 2, 2006", "2 Jan 2006",
+}
+
+// surrogateDate moves a date it can read by a random number of days (up to
+// a year either way), written in the same layout; a weekday becomes
+// another weekday.
+func surrogateDate(r *surrogateRand, value string) (string, bool) {
+	for _, layout := range dateLayouts {
+		t, err := time.Parse(layout, value)
+		if err != nil {
+			continue
+		}
+		shift := r.intn(730) - 365
+		if shift == 0 {
+			shift = 1
+		}
+		return t.AddDate(0, 0, shift).Format(layout), true
+	}
+	if w, ok := weekdayIndex(value); ok {
+		names := []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+		if strings.IndexFunc(value, func(c rune) bool { return c > 'z' }) >= 0 || weekdays[strings.ToLower(value)] && spanishWeekday(value) {
+			names = []string{"lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"}
+		}
+		return matchCase(capitalize(names[(w+1+r.intn(6))%7]), value), true
+	}
+	return "", false
+}
+
+func weekdayIndex(v string) (int, bool) {
+	for i, group := range [][]string{{"monday", "lunes"}, {"tuesday", "martes"}, {"wednesday", "miércoles", "miercoles"},
+		{"thursday", "jueves"}, {"friday", "viernes"}, {"saturday", "sábado", "sabado"}, {"sunday", "domingo"}} {
+		for _, n := range group {
+			if strings.EqualFold(v, n) {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+func spanishWeekday(v string) bool {
+	switch strings.ToLower(v) {
+	case "lunes", "martes", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado", "domingo":
+		return true
+	}
+	return false
 }

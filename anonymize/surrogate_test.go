@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestEnginePersonConsistency(t *testing.T) {
@@ -94,6 +95,9 @@ func TestSurrogateFormats(t *testing.T) {
 		{EntityEmail, "a@b.com", func(s string) bool {
 			return strings.HasSuffix(s, ".com") || strings.HasSuffix(s, ".net") || strings.HasSuffix(s, ".org")
 		}},
+		{EntityDateTime, "1985-04-12", func(s string) bool { _, err := time.Parse("2006-01-02", s); return err == nil }},
+		{EntityDateTime, "12/04/1985", func(s string) bool { _, err := time.Parse("02/01/2006", s); return err == nil }},
+		{EntityDateTime, "lunes", func(s string) bool { return spanishWeekday(s) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.typ, func(t *testing.T) {

@@ -54,7 +54,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	for i, op := range anonymize.Operators {
 		ops[i] = string(op)
 	}
-	fs.StringVar(&o.operator, "operator", string(anonymize.OpReplace), "how to replace values: "+strings.Join(ops, ", "))
+	fs.StringVar(&o.operator, "operator", string(anonymize.OpReplace), "how to replace values: "+strings.Join(ops, ", ")+
+		"; per type too, comma-separated: replace,PERSON=surrogate,PHONE_NUMBER=mask")
 	fs.BoolVar(&o.json, "json", false, "write one JSON object per message: the redacted text and the spans found (type, byte offsets, score, recognizer)")
 	fs.BoolVar(&o.jsonl, "jsonl", false, "read JSON objects, one per line, and redact their --field")
 	fs.StringVar(&o.field, "field", "text", "with --jsonl, the field holding the message")
@@ -72,7 +73,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return fmt.Errorf("redact: %w", err)
 	}
-	op, err := anonymize.ParseOperator(o.operator)
+	def, perType, err := parseOperators(o.operator, o.keepLast)
 	if err != nil {
 		return fmt.Errorf("redact: %w", err)
 	}
@@ -95,9 +96,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("redact: %w", err)
 	}
-	engine, err := anonymize.NewEngine(anonymize.EngineConfig{
-		Default: anonymize.OperatorConfig{Operator: op, KeepLast: o.keepLast},
-	}, analyzer, newMemVault(), sealer)
+	engine, err := anonymize.NewEngine(anonymize.EngineConfig{Default: def, Operators: perType}, analyzer, newMemVault(), sealer)
 	if err != nil {
 		return fmt.Errorf("redact: %w", err)
 	}
@@ -334,4 +333,31 @@ func (s *ephemeralSealer) BlindIndex(_ context.Context, subject string, value []
 	m.Write([]byte(subject + "\x00"))
 	m.Write(value)
 	return m.Sum(nil), nil
+}
+
+// parseOperators reads "replace" or "replace,PERSON=surrogate,PHONE_NUMBER=mask".
+func parseOperators(spec string, keep int) (anonymize.OperatorConfig, map[string]anonymize.OperatorConfig, error) {
+	def := anonymize.OperatorConfig{Operator: anonymize.OpReplace, KeepLast: keep}
+	per := map[string]anonymize.OperatorConfig{}
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		typ, name, perType := strings.Cut(part, "=")
+		if !perType {
+			name = typ
+		}
+		op, err := anonymize.ParseOperator(name)
+		if err != nil {
+			return def, nil, err
+		}
+		oc := anonymize.OperatorConfig{Operator: op, KeepLast: keep}
+		if perType {
+			per[strings.ToUpper(strings.TrimSpace(typ))] = oc
+		} else {
+			def = oc
+		}
+	}
+	return def, per, nil
 }

@@ -30,6 +30,8 @@ func TestRunLines(t *testing.T) {
 			"a@example.com b@example.com\nA@EXAMPLE.COM\n", "<EMAIL_1> <EMAIL_2>\n<EMAIL_1>\n"},
 		{"mask keep", []string{"--operator", "mask", "--keep", "2"}, "card 4111 1111 1111 1111\n", "card **** **** **** **11\n"},
 		{"redact", []string{"--operator", "redact"}, "x ana@example.com y\n", "x  y\n"},
+		{"per type operators", []string{"--operator", "redact,EMAIL_ADDRESS=replace,PHONE_NUMBER=mask", "--keep", "2"},
+			"ana@example.com +34 612 34 56 78 4111 1111 1111 1111\n", "<EMAIL_ADDRESS> +** *** ** ** 78 \n"},
 		{"spanish region from number", []string{"--lang", "es", "--region", "34600000000"}, "llámame al 612345678\n", "llámame al <PHONE_NUMBER>\n"},
 	}
 	for _, tt := range tests {
@@ -98,6 +100,7 @@ func TestRunErrors(t *testing.T) {
 		stdin string
 	}{
 		{"unknown operator", []string{"--operator", "shred"}, ""},
+		{"unknown per-type operator", []string{"--operator", "PERSON=shred"}, ""},
 		{"unknown flag", []string{"--nope"}, ""},
 		{"unknown language", []string{"--lang", "fr"}, ""},
 		{"missing file", []string{"/nonexistent/file"}, ""},
