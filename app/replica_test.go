@@ -190,3 +190,29 @@ func mustMaster(t *testing.T, b64 string) []byte {
 	}
 	return k
 }
+
+func TestReplicaWithAnotherMasterKeyRefusesToStart(t *testing.T) {
+	schema := pgtest.Schema(t)
+	sent := &sentLog{by: map[string][]string{}, fail: map[string]int{}}
+	a := newReplica(t, schema, keyring.GenerateMasterKey(), sent, "a")
+	defer a.Close(context.Background())
+
+	cfg := config.Default()
+	cfg.DatabaseURL = "postgres://ignored@localhost/veil"
+	cfg.MasterKey = keyring.GenerateMasterKey()
+	st := pgtest.Open(t, schema, postgres.Options{})
+	_, err := New(context.Background(), cfg, zerolog.Nop(), Options{Store: st})
+	if err == nil || !strings.Contains(err.Error(), "another master key") {
+		t.Fatalf("second replica with another key: err = %v", err)
+	}
+
+	// Without VEIL_MASTER_KEY a single replica uses its data dir's key file.
+	other := pgtest.Schema(t)
+	cfg.MasterKey = ""
+	cfg.DataDir = t.TempDir()
+	b, err := New(context.Background(), cfg, zerolog.Nop(), Options{Store: pgtest.Open(t, other, postgres.Options{})})
+	if err != nil {
+		t.Fatalf("PostgreSQL without VEIL_MASTER_KEY: %v", err)
+	}
+	b.Close(context.Background())
+}
