@@ -37,8 +37,11 @@ func cmdNLU(ctx context.Context, args []string, io stdio) error {
 	case *data != "" && *bot != "":
 		return usageError{errors.New("give --bot or --data, not both")}
 	case *data != "":
-		ex, err := nlueval.ReadFile(*data, strings.Split(*splits, ","))
+		ex, lines, err := nlueval.ReadFileLines(*data, strings.Split(*splits, ","))
 		if err != nil {
+			return err
+		}
+		if err := nlueval.CheckTrainingData(ex, lines, *data); err != nil {
 			return err
 		}
 		examples = ex

@@ -104,6 +104,13 @@ func sortedSplits(m map[string][][]string) []string {
 // ({"text","intent"} per line), chosen by the file extension or, failing
 // that, the first byte.
 func ParseExamples(data []byte, name string) ([]nlu.Example, error) {
+	ex, _, err := ParseExamplesLines(data, name)
+	return ex, err
+}
+
+// ParseExamplesLines is ParseExamples that also returns each example's
+// line number in the file.
+func ParseExamplesLines(data []byte, name string) ([]nlu.Example, []int, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	ext := strings.ToLower(filepath.Ext(name))
 	t := bytes.TrimLeft(data, " \t\r\n")
@@ -113,8 +120,50 @@ func ParseExamples(data []byte, name string) ([]nlu.Example, error) {
 	return parseCSV(data, name)
 }
 
-func parseJSONL(data []byte, name string) ([]nlu.Example, error) {
+// CheckTrainingData rejects what a classifier cannot learn from: an intent
+// with a single example, or one utterance (case and spacing aside) under
+// two intents. lines (may be nil) gives each example's line for the
+// message.
+func CheckTrainingData(examples []nlu.Example, lines []int, name string) error {
+	at := func(i int) *DataError {
+		e := &DataError{File: name}
+		if i < len(lines) {
+			e.Line = lines[i]
+		}
+		return e
+	}
+	count := map[string]int{}
+	first := map[string]int{}
+	seen := map[string]int{}
+	for i, ex := range examples {
+		key := strings.Join(strings.Fields(strings.ToLower(strings.Trim(ex.Text, " \t.!?¿¡"))), " ")
+		if j, ok := seen[key]; ok && examples[j].Intent != ex.Intent {
+			e := at(i)
+			e.Problem = fmt.Sprintf("%q is labeled %q here and %q at example %d", ex.Text, ex.Intent, examples[j].Intent, j+1)
+			if j < len(lines) {
+				e.Problem = fmt.Sprintf("%q is labeled %q here and %q on line %d", ex.Text, ex.Intent, examples[j].Intent, lines[j])
+			}
+			return e
+		}
+		seen[key] = i
+		if count[ex.Intent] == 0 {
+			first[ex.Intent] = i
+		}
+		count[ex.Intent]++
+	}
+	for intent, n := range count {
+		if n == 1 {
+			e := at(first[intent])
+			e.Problem = fmt.Sprintf("intent %q has only one example; give it at least two", intent)
+			return e
+		}
+	}
+	return nil
+}
+
+func parseJSONL(data []byte, name string) ([]nlu.Example, []int, error) {
 	var out []nlu.Example
+	var lines []int
 	for i, l := range bytes.Split(data, []byte{'\n'}) {
 		l = bytes.TrimSpace(l)
 		if len(l) == 0 {
@@ -125,23 +174,25 @@ func parseJSONL(data []byte, name string) ([]nlu.Example, error) {
 			Intent *string `json:"intent"`
 		}
 		if err := json.Unmarshal(l, &ex); err != nil {
-			return nil, &DataError{File: name, Line: i + 1, Problem: "invalid JSON: " + err.Error()}
+			return nil, nil, &DataError{File: name, Line: i + 1, Problem: "invalid JSON: " + err.Error()}
 		}
 		switch {
 		case ex.Text == nil || strings.TrimSpace(*ex.Text) == "":
-			return nil, &DataError{File: name, Line: i + 1, Problem: `missing "text"`}
+			return nil, nil, &DataError{File: name, Line: i + 1, Problem: `missing "text"`}
 		case ex.Intent == nil || strings.TrimSpace(*ex.Intent) == "":
-			return nil, &DataError{File: name, Line: i + 1, Problem: `missing "intent"`}
+			return nil, nil, &DataError{File: name, Line: i + 1, Problem: `missing "intent"`}
 		}
 		out = append(out, nlu.Example{Text: *ex.Text, Intent: strings.TrimSpace(*ex.Intent)})
+		lines = append(lines, i+1)
 	}
-	return out, nil
+	return out, lines, nil
 }
 
-func parseCSV(data []byte, name string) ([]nlu.Example, error) {
+func parseCSV(data []byte, name string) ([]nlu.Example, []int, error) {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	var out []nlu.Example
+	var lines []int
 	for first := true; ; first = false {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -150,34 +201,43 @@ func parseCSV(data []byte, name string) ([]nlu.Example, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, &DataError{File: name, Line: pe.Line, Problem: "invalid CSV: " + pe.Err.Error()}
+				return nil, nil, &DataError{File: name, Line: pe.Line, Problem: "invalid CSV: " + pe.Err.Error()}
 			}
-			return nil, &DataError{File: name, Problem: err.Error()}
+			return nil, nil, &DataError{File: name, Problem: err.Error()}
 		}
 		line, _ := r.FieldPos(0)
 		if first && len(rec) >= 2 && strings.EqualFold(strings.TrimSpace(rec[0]), "text") && strings.EqualFold(strings.TrimSpace(rec[1]), "intent") {
 			continue
 		}
 		if len(rec) != 2 {
-			return nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("want 2 columns text,intent, got %d", len(rec))}
+			return nil, nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("want 2 columns text,intent, got %d", len(rec))}
 		}
 		if strings.TrimSpace(rec[0]) == "" || strings.TrimSpace(rec[1]) == "" {
-			return nil, &DataError{File: name, Line: line, Problem: "empty text or intent"}
+			return nil, nil, &DataError{File: name, Line: line, Problem: "empty text or intent"}
 		}
 		out = append(out, nlu.Example{Text: rec[0], Intent: strings.TrimSpace(rec[1])})
+		lines = append(lines, line)
 	}
-	return out, nil
+	return out, lines, nil
 }
 
 // ReadFile reads examples from path: the given CLINC splits when it is a
 // CLINC150 file, otherwise every row of a CSV or JSONL file.
 func ReadFile(path string, splits []string) ([]nlu.Example, error) {
+	ex, _, err := ReadFileLines(path, splits)
+	return ex, err
+}
+
+// ReadFileLines is ReadFile that also returns each example's line (nil for
+// a CLINC150 file, whose records are not one per line).
+func ReadFileLines(path string, splits []string) ([]nlu.Example, []int, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read data: %w", err)
+		return nil, nil, fmt.Errorf("read data: %w", err)
 	}
 	if IsCLINC(path, data) {
-		return ParseCLINC(data, path, splits)
+		ex, err := ParseCLINC(data, path, splits)
+		return ex, nil, err
 	}
-	return ParseExamples(data, path)
+	return ParseExamplesLines(data, path)
 }

@@ -352,3 +352,32 @@ func TestHTMLRendersInChromium(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckTrainingData(t *testing.T) {
+	tests := []struct {
+		name, file, data, want string
+	}{
+		{"OK", "t.csv", "text,intent\nhi,greet\nhello,greet\nbye,leave\nsee you,leave\n", ""},
+		{"ErrOneExample", "t.csv", "text,intent\nhi,greet\nhello,greet\nbye,leave\n", "t.csv:4: intent \"leave\" has only one example; give it at least two"},
+		{"ErrDuplicate", "t.jsonl", "{\"text\":\"hi\",\"intent\":\"greet\"}\n{\"text\":\"yo\",\"intent\":\"greet\"}\n\n{\"text\":\"Hi!\",\"intent\":\"leave\"}\n{\"text\":\"bye\",\"intent\":\"leave\"}\n",
+			"t.jsonl:4: \"Hi!\" is labeled \"leave\" here and \"greet\" on line 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ex, lines, err := ParseExamplesLines([]byte(tt.data), tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = CheckTrainingData(ex, lines, tt.file)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
