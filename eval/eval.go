@@ -182,3 +182,34 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func lowerTrim(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// report is what the pii and nlu reports both write.
+type report interface {
+	WriteJSON(w io.Writer) error
+	WriteTable(w io.Writer) error
+	WriteErrors(w io.Writer) error
+	WriteHTML(w io.Writer) error
+}
+
+// writeReports writes the table (or JSON) to stdout, and the errors and
+// HTML files when asked for.
+func writeReports(env Env, rep report, asJSON bool, errPath, htmlPath string) error {
+	write := rep.WriteTable
+	if asJSON {
+		write = rep.WriteJSON
+	}
+	if err := write(env.Stdout); err != nil {
+		return err
+	}
+	if errPath != "" {
+		if err := writeFile(errPath, rep.WriteErrors); err != nil {
+			return err
+		}
+	}
+	if htmlPath != "" {
+		if err := writeFile(htmlPath, rep.WriteHTML); err != nil {
+			return err
+		}
+	}
+	return nil
+}

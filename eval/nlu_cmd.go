@@ -3,7 +3,6 @@ package eval
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -125,23 +124,8 @@ func runNLU(ctx context.Context, args []string, env Env) (int, error) {
 	}
 	rep.Config.Limit = *limit
 
-	if *asJSON {
-		err = rep.WriteJSON(env.Stdout)
-	} else {
-		err = rep.WriteTable(env.Stdout)
-	}
-	if err != nil {
+	if err := writeReports(env, rep, *asJSON, *errPath, *htmlPath); err != nil {
 		return ExitUsage, err
-	}
-	if *errPath != "" {
-		if err := writeFile(*errPath, rep.WriteErrors); err != nil {
-			return ExitUsage, err
-		}
-	}
-	if *htmlPath != "" {
-		if err := writeFile(*htmlPath, func(w io.Writer) error { return rep.WriteHTML(w) }); err != nil {
-			return ExitUsage, err
-		}
 	}
 
 	var checks []gate.Check
