@@ -237,7 +237,7 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 			all = append(all, s)
 		}
 	}
-	return mergeAdjacent(text, resolve(text, all))
+	return assembleAddresses(d, mergeAdjacent(text, resolve(text, all)))
 }
 
 // mergeAdjacent joins consecutive STREET_ADDRESS pieces separated only by

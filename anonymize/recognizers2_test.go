@@ -69,7 +69,13 @@ func TestRecognizersMore(t *testing.T) {
 		{"city multiword", "she moved to Rio de Janeiro", "", []found{{EntityLocation, "Rio de Janeiro"}}},
 		{"not location common word", "Reading is fun", "", nil},
 		{"greeting is not a name", "Hola, quiero reservar una mesa", "es", nil},
-		{"city before a postcode", "send it to 10 Downing Street, London SW1A 2AA", "", []found{{EntityStreetAddress, "10 Downing Street"}, {EntityLocation, "London"}, {EntityStreetAddress, "SW1A 2AA"}}},
+		// One address written as one block is one span (one pseudonym).
+		{"city before a postcode", "send it to 10 Downing Street, London SW1A 2AA", "", []found{{EntityStreetAddress, "10 Downing Street, London SW1A 2AA"}}},
+		{"postal block", "Please return to 35108 ul. Zamkowa 33 Apt. 406\nBeerze\n, OV\n Netherlands 02032 in case of an issue.", "", []found{{EntityStreetAddress, "35108 ul. Zamkowa 33 Apt. 406\nBeerze\n, OV\n Netherlands 02032"}}},
+		{"military address", "It is PSC 0272, Box 1651\nAPO AA 94530", "", []found{{EntityStreetAddress, "PSC 0272, Box 1651\nAPO AA 94530"}}},
+		{"ship address", "Write to USS Lorenzen\nFPO AE 25990 please", "", []found{{EntityStreetAddress, "USS Lorenzen\nFPO AE 25990"}}},
+		{"street corner", "meet at the corner of Dalbraut 99 and Frederikke Coves.", "", []found{{EntityStreetAddress, "the corner of Dalbraut 99 and Frederikke Coves"}}},
+		{"street then sentence", "I live at 24 Clarke Avenue, and Tom visits", "", []found{{EntityStreetAddress, "24 Clarke Avenue"}, {EntityPerson, "Tom"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
