@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,6 +108,9 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 	}
 	if a.Keys, err = keyring.New(master, keys); err != nil {
 		return nil, fmt.Errorf("keyring: %w", err)
+	}
+	if err := checkMasterKey(ctx, st, a.Keys); err != nil {
+		return nil, err
 	}
 	analyzer, err := newAnalyzer(cfg.Anonymize)
 	if err != nil {
@@ -214,9 +218,6 @@ func masterKey(cfg config.Config, log zerolog.Logger) ([]byte, error) {
 		}
 		return k, nil
 	}
-	if !cfg.Embedded() {
-		return nil, errors.New("master_key (VEIL_MASTER_KEY) is required with PostgreSQL: every replica must share it")
-	}
 	path := filepath.Join(cfg.DataDir, "master.key")
 	k, created, err := keyring.LoadOrCreateMasterKeyFile(path)
 	if err != nil {
@@ -225,7 +226,33 @@ func masterKey(cfg config.Config, log zerolog.Logger) ([]byte, error) {
 	if created {
 		log.Warn().Str("path", path).Msg("generated a new master key (mode 0600); back it up: without it stored data cannot be read")
 	}
+	if !cfg.Embedded() {
+		log.Warn().Str("path", path).Msg("using the master key file of this data dir: set VEIL_MASTER_KEY, the same on every replica, to run more than one")
+	}
 	return k, nil
+}
+
+// settingStore is a shared store that records values replicas must agree on.
+type settingStore interface {
+	EnsureSetting(ctx context.Context, name string, value []byte) ([]byte, error)
+}
+
+// checkMasterKey refuses a master key other than the one the shared
+// database's data was sealed under, before anything is written with it.
+func checkMasterKey(ctx context.Context, st store.Store, keys *keyring.Keyring) error {
+	ss, ok := st.(settingStore)
+	if !ok {
+		return nil
+	}
+	check := keys.Hash("veil master key check v1", nil)
+	stored, err := ss.EnsureSetting(ctx, "master_key_check", check)
+	if err != nil {
+		return err
+	}
+	if !hmac.Equal(stored, check) {
+		return errors.New("master_key (VEIL_MASTER_KEY): this database was set up with another master key; give every replica the same VEIL_MASTER_KEY")
+	}
+	return nil
 }
 
 // Start begins processing and starts the purge timer (when purgeEvery > 0).

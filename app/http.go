@@ -34,6 +34,9 @@ func (a *App) Receive(ctx context.Context, b whatsapp.Batch) error {
 		if err := a.Store.AppendRecord(ctx, rec); err != nil {
 			return fmt.Errorf("status %s: %w", s.MessageID, err)
 		}
+		if s.CallbackData != "" && s.Status != whatsapp.StatusFailed {
+			a.confirmSent(ctx, s.CallbackData) // WhatsApp has it, even if its sender died before saying so
+		}
 		if s.Status == whatsapp.StatusFailed {
 			for _, e := range s.Errors {
 				a.Log.Warn().Str("msg_id", s.MessageID).Str("user", a.Keys.LogID(s.RecipientID)).Int("code", e.Code).Msg("WhatsApp reports a failed delivery")
@@ -83,17 +86,30 @@ func (a *App) Handler() (http.Handler, error) {
 }
 
 // WhatsAppSender sends replies through the Cloud API client.
-func WhatsAppSender(c *whatsapp.Client) Sender {
-	return SenderFunc(func(ctx context.Context, to string, r pipeline.Reply) error {
-		if len(r.Buttons) == 0 {
-			_, err := c.SendTextParts(ctx, to, r.Text)
-			return err
-		}
-		bs := make([]whatsapp.Button, len(r.Buttons))
-		for i, b := range r.Buttons {
-			bs[i] = whatsapp.Button{ID: b.ID, Title: b.Title}
-		}
-		_, err := c.SendButtons(ctx, to, r.Text, bs)
+func WhatsAppSender(c *whatsapp.Client) Sender { return waSender{c} }
+
+type waSender struct{ c *whatsapp.Client }
+
+var _ RefSender = waSender{}
+
+func (s waSender) Send(ctx context.Context, to string, r pipeline.Reply) error {
+	return send(ctx, s.c, to, r)
+}
+
+// SendRef tags the message so its status webhooks carry ref.
+func (s waSender) SendRef(ctx context.Context, to string, r pipeline.Reply, ref string) error {
+	return send(ctx, s.c.WithCallbackData(ref), to, r)
+}
+
+func send(ctx context.Context, c *whatsapp.Client, to string, r pipeline.Reply) error {
+	if len(r.Buttons) == 0 {
+		_, err := c.SendTextParts(ctx, to, r.Text)
 		return err
-	})
+	}
+	bs := make([]whatsapp.Button, len(r.Buttons))
+	for i, b := range r.Buttons {
+		bs[i] = whatsapp.Button{ID: b.ID, Title: b.Title}
+	}
+	_, err := c.SendButtons(ctx, to, r.Text, bs)
+	return err
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/veilhq/veil/keyring"
@@ -23,7 +25,7 @@ import (
 type sharedQueue interface {
 	ClaimInbox(ctx context.Context, worker string, lease time.Duration) (postgres.Claim, bool, error)
 	ReleaseClaim(ctx context.Context, id, worker string) error
-	CompleteWithReply(ctx context.Context, id, subject string, payload []byte) (int64, error)
+	CompleteWithReplies(ctx context.Context, id, subject string, payloads [][]byte) ([]int64, error)
 	ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]postgres.OutboxItem, error)
 	MarkSent(ctx context.Context, id int64) error
 	MarkFailed(ctx context.Context, id int64, retryAfter time.Duration) error
@@ -39,12 +41,23 @@ const (
 	firstSendRetry = 2 * time.Second
 )
 
-// outboxPayload is a turn's replies and their recipient, sealed with the
+// outboxPayload is one reply and its recipient, sealed with the
 // recipient's key.
 type outboxPayload struct {
-	To      string           `json:"to"`
-	MsgID   string           `json:"msg_id"`
-	Replies []pipeline.Reply `json:"replies"`
+	To    string         `json:"to"`
+	MsgID string         `json:"msg_id"` // the inbound message it answers
+	Reply pipeline.Reply `json:"reply"`
+}
+
+// outboxRefPrefix tags sent messages (WhatsApp's biz_opaque_callback_data)
+// so a status webhook can confirm an outbox row whose sender died before
+// recording the send.
+const outboxRefPrefix = "veil-outbox:"
+
+// RefSender is a Sender that can tag a message so that its delivery
+// statuses name the tag (the WhatsApp sender does).
+type RefSender interface {
+	SendRef(ctx context.Context, to string, r pipeline.Reply, ref string) error
 }
 
 func outboxAAD(subject string) []byte { return []byte("veil/outbox/v1\x00" + subject) }
@@ -122,12 +135,20 @@ func (a *App) runClaimed(ctx context.Context, c postgres.Claim) {
 		a.complete(ctx, item.ID)
 		return
 	}
-	raw, err := json.Marshal(outboxPayload{To: turn.UserID, MsgID: item.ID, Replies: turn.Out})
-	if err == nil {
-		var sealed []byte
-		if sealed, err = a.Keys.Seal(ctx, item.Subject, raw, outboxAAD(item.Subject)); err == nil {
-			_, err = a.queue.CompleteWithReply(ctx, item.ID, item.Subject, sealed)
+	var payloads [][]byte
+	var err error
+	for _, r := range turn.Out {
+		var raw, sealed []byte
+		if raw, err = json.Marshal(outboxPayload{To: turn.UserID, MsgID: item.ID, Reply: r}); err != nil {
+			break
 		}
+		if sealed, err = a.Keys.Seal(ctx, item.Subject, raw, outboxAAD(item.Subject)); err != nil {
+			break
+		}
+		payloads = append(payloads, sealed)
+	}
+	if err == nil {
+		_, err = a.queue.CompleteWithReplies(ctx, item.ID, item.Subject, payloads)
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -168,7 +189,7 @@ func (a *App) outboxSender() {
 	}
 }
 
-// sendOutbox sends one turn's replies. A failure is retried with backoff
+// sendOutbox sends one reply. A failure is retried with backoff
 // (WhatsApp's Retry-After when it gives one), up to maxSendTries.
 func (a *App) sendOutbox(ctx context.Context, it postgres.OutboxItem, within time.Duration) {
 	raw, err := a.Keys.Open(ctx, it.Subject, it.Payload, outboxAAD(it.Subject))
@@ -186,10 +207,10 @@ func (a *App) sendOutbox(ctx context.Context, it postgres.OutboxItem, within tim
 		return
 	}
 	sctx, cancel := context.WithTimeout(ctx, within)
-	for _, r := range p.Replies {
-		if err = a.sender.Send(sctx, p.To, r); err != nil {
-			break
-		}
+	if rs, ok := a.sender.(RefSender); ok {
+		err = rs.SendRef(sctx, p.To, p.Reply, fmt.Sprintf("%s%d", outboxRefPrefix, it.ID))
+	} else {
+		err = a.sender.Send(sctx, p.To, p.Reply)
 	}
 	cancel()
 	if err == nil {
@@ -211,6 +232,19 @@ func (a *App) sendOutbox(ctx context.Context, it postgres.OutboxItem, within tim
 	if err := a.queue.MarkFailed(ctx, it.ID, delay); err != nil {
 		a.Log.Error().Int64("outbox", it.ID).Err(err).Msg("outbox mark failed")
 	}
+}
+
+// confirmSent marks the outbox row a status webhook names as sent.
+func (a *App) confirmSent(ctx context.Context, ref string) {
+	rest, ok := strings.CutPrefix(ref, outboxRefPrefix)
+	if !ok || a.queue == nil {
+		return
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil {
+		return
+	}
+	a.markSent(ctx, id)
 }
 
 func (a *App) markSent(ctx context.Context, id int64) {

@@ -16,6 +16,7 @@ import (
 	"github.com/veilhq/veil/store"
 	"github.com/veilhq/veil/store/postgres"
 	"github.com/veilhq/veil/store/postgres/pgtest"
+	"github.com/veilhq/veil/whatsapp"
 )
 
 // sentLog records what every replica sent, per recipient, in order.
@@ -189,4 +190,84 @@ func mustMaster(t *testing.T, b64 string) []byte {
 		t.Fatal(err)
 	}
 	return k
+}
+
+func TestReplicaWithAnotherMasterKeyRefusesToStart(t *testing.T) {
+	schema := pgtest.Schema(t)
+	sent := &sentLog{by: map[string][]string{}, fail: map[string]int{}}
+	a := newReplica(t, schema, keyring.GenerateMasterKey(), sent, "a")
+	defer a.Close(context.Background())
+
+	cfg := config.Default()
+	cfg.DatabaseURL = "postgres://ignored@localhost/veil"
+	cfg.MasterKey = keyring.GenerateMasterKey()
+	st := pgtest.Open(t, schema, postgres.Options{})
+	_, err := New(context.Background(), cfg, zerolog.Nop(), Options{Store: st})
+	if err == nil || !strings.Contains(err.Error(), "another master key") {
+		t.Fatalf("second replica with another key: err = %v", err)
+	}
+
+	// Without VEIL_MASTER_KEY a single replica uses its data dir's key file.
+	other := pgtest.Schema(t)
+	cfg.MasterKey = ""
+	cfg.DataDir = t.TempDir()
+	b, err := New(context.Background(), cfg, zerolog.Nop(), Options{Store: pgtest.Open(t, other, postgres.Options{})})
+	if err != nil {
+		t.Fatalf("PostgreSQL without VEIL_MASTER_KEY: %v", err)
+	}
+	b.Close(context.Background())
+}
+
+// A sender that died after WhatsApp accepted a reply but before recording
+// it: the message's status webhook confirms the outbox row, so no replica
+// sends the reply again when the claim expires.
+func TestStatusWebhookConfirmsAnOrphanedSend(t *testing.T) {
+	ctx := context.Background()
+	schema := pgtest.Schema(t)
+	master := keyring.GenerateMasterKey()
+	sent := &sentLog{by: map[string][]string{}, fail: map[string]int{}}
+	a := newReplica(t, schema, master, sent, "a")
+	defer a.Close(ctx)
+	q := a.queue.(*postgres.Store)
+	const user = "447700900888"
+	if _, err := a.Submit(ctx, Inbound{ID: "w1", From: user, Kind: pipeline.KindText, Text: "hi", Timestamp: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	c, ok, err := q.ClaimInbox(ctx, "worker", time.Minute)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	a.runClaimed(ctx, c)                              // the notice is queued in the outbox
+	items, err := q.ClaimOutbox(ctx, 10, time.Second) // a sender claims it...
+	if err != nil || len(items) != 1 {
+		t.Fatalf("outbox = %d, %v", len(items), err)
+	}
+	// ...WhatsApp accepts it and the sender dies; the status arrives.
+	err = a.Receive(ctx, whatsapp.Batch{Statuses: []whatsapp.Status{{
+		MessageID: "wamid.out", RecipientID: user, Status: whatsapp.StatusSent,
+		CallbackData: fmt.Sprintf("%s%d", outboxRefPrefix, items[0].ID),
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // the dead sender's lease ends
+	if again, err := q.ClaimOutbox(ctx, 10, time.Minute); err != nil || len(again) != 0 {
+		t.Fatalf("the confirmed reply is claimable again: %d, %v", len(again), err)
+	}
+	// Control: an unconfirmed orphan is claimed again (and would be resent).
+	if _, err := a.Submit(ctx, Inbound{ID: "w2", From: user, Kind: pipeline.KindText, Text: "hello?", Timestamp: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	c, ok, err = q.ClaimInbox(ctx, "worker", time.Minute)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	a.runClaimed(ctx, c)
+	if items, err = q.ClaimOutbox(ctx, 10, time.Second); err != nil || len(items) != 1 {
+		t.Fatalf("outbox = %d, %v", len(items), err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if again, err := q.ClaimOutbox(ctx, 10, time.Minute); err != nil || len(again) != 1 {
+		t.Fatalf("an unconfirmed orphan was not claimed again: %d, %v", len(again), err)
+	}
 }

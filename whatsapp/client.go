@@ -45,9 +45,27 @@ type Client struct {
 	PhoneNumberID string       // required; the business number that sends
 	HTTPClient    *http.Client // default: 30 s timeout
 	Retry         RetryPolicy
-	PreviewURL    bool             // ask WhatsApp to render link previews in text messages
-	Logger        zerolog.Logger   // zero value discards
-	Now           func() time.Time // default time.Now; used for deadlines and Retry-After dates
+	PreviewURL    bool // ask WhatsApp to render link previews in text messages
+	// CallbackData is sent as biz_opaque_callback_data: WhatsApp echoes it
+	// in the status webhooks of the message (Status.CallbackData), which
+	// lets the sender learn that a message went out even when the send's
+	// response was lost. Set it per message with WithCallbackData.
+	CallbackData string
+	Logger       zerolog.Logger   // zero value discards
+	Now          func() time.Time // default time.Now; used for deadlines and Retry-After dates
+}
+
+// MaxCallbackData is the longest biz_opaque_callback_data WhatsApp takes.
+const MaxCallbackData = 512
+
+// WithCallbackData returns a copy of c that tags what it sends with data
+// (at most MaxCallbackData bytes; longer data is not sent).
+func (c *Client) WithCallbackData(data string) *Client {
+	cc := *c
+	if len(data) <= MaxCallbackData {
+		cc.CallbackData = data
+	}
+	return &cc
 }
 
 // RetryPolicy bounds retries of 429 and 5xx answers.
@@ -162,6 +180,7 @@ func (c *Client) SendTextParts(ctx context.Context, to, body string) ([]string, 
 			To:               to,
 			Type:             "text",
 			Text:             &textObject{PreviewURL: c.PreviewURL, Body: part},
+			CallbackData:     c.CallbackData,
 		}
 		id, err := c.send(ctx, "text", req)
 		if err != nil {
@@ -200,6 +219,7 @@ func (c *Client) SendButtons(ctx context.Context, to, body string, buttons []But
 		To:               to,
 		Type:             "interactive",
 		Interactive:      in,
+		CallbackData:     c.CallbackData,
 	})
 }
 
@@ -219,6 +239,7 @@ type (
 		Type             string             `json:"type"`
 		Text             *textObject        `json:"text,omitempty"`
 		Interactive      *interactiveObject `json:"interactive,omitempty"`
+		CallbackData     string             `json:"biz_opaque_callback_data,omitempty"`
 	}
 	textObject struct {
 		PreviewURL bool   `json:"preview_url"`

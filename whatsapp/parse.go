@@ -126,11 +126,12 @@ type (
 		Errors []wireError `json:"errors"`
 	}
 	wireStatus struct {
-		ID          string      `json:"id"`
-		RecipientID string      `json:"recipient_id"`
-		Status      string      `json:"status"`
-		Timestamp   flexTime    `json:"timestamp"`
-		Errors      []wireError `json:"errors"`
+		ID           string      `json:"id"`
+		CallbackData string      `json:"biz_opaque_callback_data"`
+		RecipientID  string      `json:"recipient_id"`
+		Status       string      `json:"status"`
+		Timestamp    flexTime    `json:"timestamp"`
+		Errors       []wireError `json:"errors"`
 	}
 )
 
@@ -214,6 +215,7 @@ func Parse(body []byte) (Batch, error) {
 					Status:        ws.Status,
 					Timestamp:     time.Time(ws.Timestamp),
 					Errors:        convertErrors(ws.Errors),
+					CallbackData:  ws.CallbackData,
 				})
 			}
 		}

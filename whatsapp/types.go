@@ -133,6 +133,9 @@ type Status struct {
 	Status        string    // one of the Status* constants, or a new one verbatim
 	Timestamp     time.Time // UTC; zero when missing or invalid
 	Errors        []Error   // set when Status is failed
+	// CallbackData is the biz_opaque_callback_data the message was sent
+	// with (Client.WithCallbackData), if any.
+	CallbackData string
 }
 
 // Error is an error WhatsApp attaches to a status or a message. Title is

@@ -38,6 +38,10 @@ type graphAPI struct {
 	sent []sentMessage
 	srv  *httptest.Server
 	n    int
+	// webhooks, when set, lists the servers (host:port) that get a signed
+	// "sent" status webhook for each tagged message, as WhatsApp does;
+	// the first that answers 200 takes it.
+	webhooks func() []string
 }
 
 type sentMessage struct {
@@ -57,6 +61,7 @@ type sentMessage struct {
 		} `json:"action"`
 	} `json:"interactive"`
 	MessagingProduct string `json:"messaging_product"`
+	CallbackData     string `json:"biz_opaque_callback_data"`
 }
 
 func (m sentMessage) body() string {
@@ -94,9 +99,30 @@ func newGraphAPI(t *testing.T) *graphAPI {
 		g.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"messaging_product":"whatsapp","contacts":[{"input":%q,"wa_id":%q}],"messages":[{"id":%q}]}`, m.To, m.To, id)
+		if g.webhooks != nil && m.CallbackData != "" {
+			go g.postStatus(id, m.To, m.CallbackData)
+		}
 	}))
 	t.Cleanup(g.srv.Close)
 	return g
+}
+
+// postStatus delivers a "sent" status webhook for a tagged message.
+func (g *graphAPI) postStatus(id, to, ref string) {
+	body := envelope(`"statuses":[{"id":"` + id + `","status":"sent","timestamp":"1749416390","recipient_id":"` + to +
+		`","biz_opaque_callback_data":"` + ref + `"}]`)
+	for _, addr := range g.webhooks() {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/webhook", bytes.NewReader(body))
+		req.Header.Set("X-Hub-Signature-256", sign(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			continue
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			return
+		}
+	}
 }
 
 // all returns every message received so far.

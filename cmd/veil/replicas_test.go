@@ -59,6 +59,7 @@ func TestServeTwoReplicasOnPostgres(t *testing.T) {
 	a := startServe(t, env(map[string]string{"VEIL_ADDR": freeAddr(t)}))
 	b := startServe(t, env(map[string]string{"VEIL_ADDR": freeAddr(t)}))
 	servers := []*server{a, b}
+	graph.webhooks = func() []string { return []string{a.addr, b.addr} }
 	users := []string{"447700900201", "447700900202", "34612000203"}
 	var wg sync.WaitGroup
 	for ui, user := range users {

@@ -48,8 +48,20 @@ func enqueueOutbox(ctx context.Context, q querier, subject string, payload []byt
 // It fails with store.ErrNotFound, queueing nothing, when the item is gone
 // (completed by another worker after this one's lease ran out, or erased).
 func (s *Store) CompleteWithReply(ctx context.Context, id, subject string, payload []byte) (int64, error) {
-	var out int64
+	ids, err := s.CompleteWithReplies(ctx, id, subject, [][]byte{payload})
+	if err != nil {
+		return 0, err
+	}
+	return ids[0], nil
+}
+
+// CompleteWithReplies is CompleteWithReply for a turn with several
+// replies: one outbox row each, in order, so each is sent (and confirmed)
+// on its own.
+func (s *Store) CompleteWithReplies(ctx context.Context, id, subject string, payloads [][]byte) ([]int64, error) {
+	var out []int64
 	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		out = out[:0]
 		tag, err := tx.Exec(ctx, `DELETE FROM inbox WHERE id = $1`, id)
 		if err != nil {
 			return err
@@ -59,11 +71,17 @@ func (s *Store) CompleteWithReply(ctx context.Context, id, subject string, paylo
 			// queueing a second reply would send it twice.
 			return store.ErrNotFound
 		}
-		out, err = enqueueOutbox(ctx, tx, subject, payload, s.now())
-		return err
+		for _, p := range payloads {
+			oid, err := enqueueOutbox(ctx, tx, subject, p, s.now())
+			if err != nil {
+				return err
+			}
+			out = append(out, oid)
+		}
+		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("postgres: complete with reply: %w", err)
+		return nil, fmt.Errorf("postgres: complete with reply: %w", err)
 	}
 	return out, nil
 }
