@@ -3,6 +3,7 @@ package classifier
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Config holds the classifier's features, training and decision settings.
@@ -43,9 +44,19 @@ type Config struct {
 	// log-likelihood on CLINC150's validation split for the hinge loss.
 	Temperature float64 `yaml:"temperature" json:"temperature"`
 
-	// OOSThreshold: when the best in-scope confidence is below it, Parse
-	// answers nlu.OutOfScope (default 0.2). 0 leaves only the trained oos
-	// class, if the training data has one.
+	// OOSMargin decides out of scope when the training data has a trained
+	// oos class (examples labeled nlu.OutOfScope): Parse answers
+	// nlu.OutOfScope unless the best in-scope intent's score beats the oos
+	// class's score by at least OOSMargin (raw SVM scores, where the
+	// training margin is 1; default 0.28). 0 answers oos exactly when
+	// the oos class wins. On CLINC150's validation split the score margin
+	// keeps about 0.35 points more in-scope queries than a confidence
+	// threshold at the same out-of-scope recall; 0.28 is the smallest
+	// margin (step 0.02) with validation OOS recall ≥ 65%.
+	OOSMargin float64 `yaml:"oos_margin" json:"oos_margin"`
+	// OOSThreshold decides out of scope when there is no trained oos
+	// class: when the best in-scope confidence is below it, Parse answers
+	// nlu.OutOfScope (default 0.2; 0 never does).
 	OOSThreshold float64 `yaml:"oos_threshold" json:"oos_threshold"`
 	// TopK caps the number of ranked intents Parse returns (default 10).
 	TopK int `yaml:"top_k" json:"top_k"`
@@ -67,6 +78,7 @@ func DefaultConfig() Config {
 		LearningRate: 0.5,
 		L2:           3e-5,
 		Temperature:  0.12,
+		OOSMargin:    0.28,
 		OOSThreshold: 0.2,
 		TopK:         10,
 		Seed:         1,
@@ -110,6 +122,8 @@ func (c Config) Validate() error {
 		return bad("loss (hinge or logistic)", c.Loss)
 	case !(c.Temperature > 0):
 		return bad("temperature", c.Temperature)
+	case math.IsNaN(c.OOSMargin) || c.OOSMargin < -10 || c.OOSMargin > 10:
+		return bad("oos_margin [-10,10]", c.OOSMargin)
 	case c.OOSThreshold < 0 || c.OOSThreshold >= 1:
 		return bad("oos_threshold [0,1)", c.OOSThreshold)
 	case c.TopK < 1:
