@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -268,7 +269,60 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 			res = append(res, s)
 		}
 	}
-	return res
+	return townsAfterStreets(d, toks, res)
+}
+
+// townsAfterStreets marks the town written after a street and a comma on
+// the same line ("Harjukuja 54, Seinäjoki", "Calle Mayor 5, 28013,
+// Madrid") as a LOCATION when nothing else claimed it: one to four
+// capitalised words that end the line, the sentence or the clause.
+func townsAfterStreets(d *doc, toks []token, spans []Span) []Span {
+	var add []Span
+	for n, s := range spans {
+		if s.Type != EntityStreetAddress {
+			continue
+		}
+		k := tokAtOrAfter(toks, s.End)
+		// ", 28013," may sit between.
+		for k+1 < len(toks) && d.str(toks[k]) == "," && toks[k+1].kind == tokNum && !toks[k+1].nl {
+			k += 2
+		}
+		if k+1 >= len(toks) || d.str(toks[k]) != "," || toks[k+1].nl {
+			continue
+		}
+		t := toks[k+1]
+		if t.kind != tokWord || !t.cap || t.flags&(gStop|gMonth|gWeekday|gField|gTitle) != 0 || !t.gap {
+			continue
+		}
+		if n+1 < len(spans) && spans[n+1].Start < t.end+1 && spans[n+1].Start <= t.start {
+			continue // already a span there
+		}
+		m, end := k+1, t.end
+		for w := 0; m < len(toks) && w < 4 && (m == k+1 || toks[m].gap && !toks[m].nl); w++ {
+			tm := toks[m]
+			if tm.kind != tokWord || !(tm.cap || placeInner[d.lower(tm)] || nameParticles[d.lower(tm)]) {
+				break
+			}
+			if tm.cap {
+				end = tm.end
+			}
+			m++
+		}
+		// It must end the clause: end of text or line, or punctuation.
+		if m < len(toks) && !toks[m].nl && !(toks[m].kind == tokPunct && strings.Contains(".,;?!)", d.str(toks[m]))) {
+			continue
+		}
+		if n+1 < len(spans) && spans[n+1].Start < end {
+			continue
+		}
+		add = append(add, Span{Start: t.start, End: end, Type: EntityLocation, Score: 0.55, Recognizer: "location"})
+	}
+	if len(add) == 0 {
+		return spans
+	}
+	spans = append(spans, add...)
+	slices.SortFunc(spans, func(x, y Span) int { return x.Start - y.Start })
+	return spans
 }
 
 // followedByAddressPart reports whether, after pos (token k), separators
