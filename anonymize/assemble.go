@@ -53,6 +53,7 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 		return lo
 	}
 	dead := make([]bool, len(spans))
+	var extra []Span
 	for si := range spans {
 		s := &spans[si]
 		if dead[si] || s.Type != EntityStreetAddress && s.Type != EntityLocation {
@@ -78,7 +79,10 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 		// Dalmatinova 43 Apt. 678", "971 Kesk 53\n Suite 343"), or a
 		// building number before a street ("1987 74 Diakou Street").
 		k := tokAt(s.Start)
+		seedStart, seedK := s.Start, k
+		leadOnly := false // only a lone number was taken in
 		if ns, nk, ok := streetLineBefore(d, toks, spans, si, k); ok {
+			leadOnly = nk == k-1 && toks[nk].kind == tokNum && hasDigit(text[s.Start:s.End])
 			s.Start, k = ns, nk
 		}
 		corner := false
@@ -235,6 +239,14 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 			for _, n := range killed {
 				dead[n] = false
 			}
+			if leadOnly {
+				// A street has one building number: a number before a
+				// street that has its own ("17151 2450 Crown St") is a
+				// part of its own (kept as one, so it does not leak)
+				// unless the address goes on.
+				extra = append(extra, Span{Start: s.Start, End: toks[k].end, Type: EntityStreetAddress, Score: 0.5, Recognizer: "street_address"})
+				s.Start, k = seedStart, seedK
+			}
 		}
 		s.End = end
 		// Swallow anything the assembled span now covers.
@@ -268,6 +280,10 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 		if s.Start < s.End {
 			res = append(res, s)
 		}
+	}
+	if len(extra) > 0 {
+		res = append(res, extra...)
+		slices.SortFunc(res, func(x, y Span) int { return x.Start - y.Start })
 	}
 	return townsAfterStreets(d, toks, res)
 }

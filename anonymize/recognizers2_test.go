@@ -75,7 +75,8 @@ func TestRecognizersMore(t *testing.T) {
 		{"military address", "It is PSC 0272, Box 1651\nAPO AA 94530", "", []found{{EntityStreetAddress, "PSC 0272, Box 1651\nAPO AA 94530"}}},
 		{"ship address", "Write to USS Lorenzen\nFPO AE 25990 please", "", []found{{EntityStreetAddress, "USS Lorenzen\nFPO AE 25990"}}},
 		{"street corner", "meet at the corner of Dalbraut 99 and Frederikke Coves.", "", []found{{EntityStreetAddress, "the corner of Dalbraut 99 and Frederikke Coves"}}},
-		{"town after a street", "send it to 5049 Harjukuja 54, Seinäjoki", "", []found{{EntityStreetAddress, "5049 Harjukuja 54"}, {EntityLocation, "Seinäjoki"}}},
+		{"town after a street", "send it to 5049 Harjukuja 54, Seinäjoki", "", []found{{EntityStreetAddress, "5049"}, {EntityStreetAddress, "Harjukuja 54"}, {EntityLocation, "Seinäjoki"}}},
+		{"one building number per street", "The restaurant is at 17151 2450 Crown St", "", []found{{EntityStreetAddress, "17151"}, {EntityStreetAddress, "2450 Crown St"}}},
 		{"place after moved here from", "We moved here from Feysville", "", []found{{EntityLocation, "Feysville"}}},
 		{"street then sentence", "I live at 24 Clarke Avenue, and Tom visits", "", []found{{EntityStreetAddress, "24 Clarke Avenue"}, {EntityPerson, "Tom"}}},
 	}
