@@ -188,7 +188,7 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				break
 			}
 			// A state or province code: ", CO", "NO 9100".
-			if t.allCap && t.end-t.start == 2 && (j+1 >= len(toks) || toks[j+1].gap || toks[j+1].kind == tokPunct) {
+			if t.allCap && t.end-t.start >= 2 && t.end-t.start <= 3 && (j+1 >= len(toks) || toks[j+1].gap || toks[j+1].kind == tokPunct) {
 				end = t.end
 				strong = true
 				parts++
@@ -220,7 +220,13 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				}
 				break
 			}
-			if ce < 0 || !followedByAddressPart(d, toks, spans, dead, si, tokAt(ce), ce) && t.flags&(gPlace|gPlaceStart) == 0 {
+			if ce < 0 {
+				break
+			}
+			if nk := tokAt(ce); nk < len(toks) && !toks[nk].gap && d.str(toks[nk]) == ":" {
+				break // a field label on the next line: "Mobile: …"
+			}
+			if !followedByAddressPart(d, toks, spans, dead, si, tokAt(ce), ce) && !runHasCountry(d, toks, j, tokAt(ce)) {
 				break
 			}
 			end = ce
@@ -470,7 +476,7 @@ func streetLineBefore(d *doc, toks []token, spans []Span, self, k int) (int, int
 	crossed := false
 	for m := k - 1; m >= 0; m-- {
 		nxt := toks[m+1]
-		if !nxt.gap && toks[m].kind != tokPunct {
+		if !nxt.gap && toks[m].kind != tokPunct && !(nxt.kind == tokPunct && d.str(nxt) == ".") {
 			break // glued to the span: "A12" is not a street
 		}
 		if nxt.nl {
@@ -496,7 +502,7 @@ func streetLineBefore(d *doc, toks []token, spans []Span, self, k int) (int, int
 				words++
 			}
 		case tokPunct:
-			ok = d.str(t) == "." && m > 0 && toks[m-1].kind == tokWord && toks[m-1].end-toks[m-1].start <= 4
+			ok = d.str(t) == "." && m > 0 && (toks[m-1].kind == tokWord && toks[m-1].end-toks[m-1].start <= 4 || toks[m-1].kind == tokNum)
 		}
 		if !ok {
 			break
@@ -657,6 +663,18 @@ func isCountryAt(d *doc, toks []token, k int) bool {
 	}
 	if k+1 < len(toks) && toks[k+1].kind == tokWord && !toks[k+1].nl {
 		return g.places[w+" "+d.lower(toks[k+1])]&gCountry != 0
+	}
+	return false
+}
+
+// runHasCountry reports whether a country name starts at one of the
+// tokens toks[from:to] (a city run that ends in its country: "Soloi
+// Cyprus").
+func runHasCountry(d *doc, toks []token, from, to int) bool {
+	for q := from; q < to && q < len(toks); q++ {
+		if isCountryAt(d, toks, q) {
+			return true
+		}
 	}
 	return false
 }

@@ -78,6 +78,8 @@ func TestRecognizersMore(t *testing.T) {
 		{"town after a street", "send it to 5049 Harjukuja 54, Seinäjoki", "", []found{{EntityStreetAddress, "5049"}, {EntityStreetAddress, "Harjukuja 54"}, {EntityLocation, "Seinäjoki"}}},
 		{"one building number per street", "The restaurant is at 17151 2450 Crown St", "", []found{{EntityStreetAddress, "17151"}, {EntityStreetAddress, "2450 Crown St"}}},
 		{"place after moved here from", "We moved here from Feysville", "", []found{{EntityLocation, "Feysville"}}},
+		{"city and country end an address", "The letter arrived at 55523 175 Iroon Polytechniou Avenue Suite 907 Soloi Cyprus", "", []found{{EntityStreetAddress, "55523 175 Iroon Polytechniou Avenue Suite 907 Soloi Cyprus"}}},
+		{"field label after an address", "Unit 5022 Box 1225\nDPO AE 44085\nMobile: see below", "", []found{{EntityStreetAddress, "Unit 5022 Box 1225\nDPO AE 44085"}}},
 		{"street then sentence", "I live at 24 Clarke Avenue, and Tom visits", "", []found{{EntityStreetAddress, "24 Clarke Avenue"}, {EntityPerson, "Tom"}}},
 	}
 	for _, tt := range tests {
