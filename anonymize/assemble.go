@@ -29,7 +29,7 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 	}
 	hasAddr := false
 	for _, s := range spans {
-		if s.Type == EntityStreetAddress {
+		if s.Type == EntityStreetAddress || s.Type == EntityLocation {
 			hasAddr = true
 			break
 		}
