@@ -91,6 +91,12 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			score = 0.55
 		}
 		ambiguous := !multi && (wf&(gCommon|gStop) != 0 || wf&(gFirst|gLast) != 0 && bestFlag&gCountry == 0)
+		if ambiguous && bestFlag&gCountry != 0 && t.cap && !shout && (!initial || cue) && wf&gStop == 0 {
+			// A capitalised country name inside a sentence ("travelling to
+			// Canada", "from Turkey") is the country even when the word is
+			// common.
+			ambiguous = false
+		}
 		if t.allCap && !shout && !multi && t.end-t.start <= 3 {
 			ambiguous = true // USA, UK are in the list; most 2–3 letter capitals are acronyms
 			if bestFlag&gCountry != 0 {

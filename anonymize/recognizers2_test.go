@@ -81,6 +81,7 @@ func TestRecognizersMore(t *testing.T) {
 		{"city and country end an address", "The letter arrived at 55523 175 Iroon Polytechniou Avenue Suite 907 Soloi Cyprus", "", []found{{EntityStreetAddress, "55523 175 Iroon Polytechniou Avenue Suite 907 Soloi Cyprus"}}},
 		{"field label after an address", "Unit 5022 Box 1225\nDPO AE 44085\nMobile: see below", "", []found{{EntityStreetAddress, "Unit 5022 Box 1225\nDPO AE 44085"}}},
 		{"postal block opened by an unknown street", "Please return to 72134 Coronilla 3599\nNijmegen\n, GE\n Netherlands 62971 in case of an issue.", "", []found{{EntityStreetAddress, "72134 Coronilla 3599\nNijmegen\n, GE\n Netherlands 62971"}}},
+		{"common-word country in a sentence", "I will be travelling to Canada next week", "", []found{{EntityLocation, "Canada"}}},
 		{"street then sentence", "I live at 24 Clarke Avenue, and Tom visits", "", []found{{EntityStreetAddress, "24 Clarke Avenue"}, {EntityPerson, "Tom"}}},
 	}
 	for _, tt := range tests {
