@@ -169,7 +169,7 @@ func fit(ctx context.Context, cfg Config, docs [][]string, labels []int32, names
 	}
 	lin, err := trainLinear(ctx, xs, labels, m.Features.dim(), len(names), sgdOptions{
 		Epochs: cfg.Epochs, LearningRate: cfg.LearningRate, L2: cfg.L2, Seed: cfg.Seed,
-		Hinge: cfg.Loss == LossHinge,
+		Hinge: cfg.Loss == LossHinge, Smooth: cfg.HingeSmoothing,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("classifier: %w", err)
