@@ -236,6 +236,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 	out = append(out, postalCodes(d, toks, g)...)
 	out = append(out, addressFields(d, toks)...)
 	out = append(out, cuedStreets(d, toks)...)
+	out = append(out, numberedStreets(d, toks)...)
 	out = append(out, cornerAddresses(d, toks)...)
 	out = append(out, militaryAddresses(d, toks)...)
 	return out
@@ -528,4 +529,39 @@ func ukOrCAPostcode(text string, i int) (int, bool) {
 		return j + 3, true
 	}
 	return 0, false
+}
+
+// numberedStreets reads streets of unknown names written between two
+// numbers, the European "Name Number" after a building or postal number:
+// "at 077 Příční 1429", "10252 Μεγάλη Άμμος 184". The street is the words
+// and the second number; the assembler decides what the first number is.
+func numberedStreets(d *doc, toks []token) []Span {
+	var out []Span
+	for i := 0; i+2 < len(toks); i++ {
+		if toks[i].kind != tokNum || toks[i].end-toks[i].start < 2 || toks[i].end-toks[i].start > 6 {
+			continue
+		}
+		if i > 0 && !toks[i].gap && toks[i-1].kind != tokPunct || i > 0 && !toks[i].gap && strings.Contains("-/.:+$€#,", d.str(toks[i-1])) {
+			continue
+		}
+		k := i + 1
+		words := 0
+		for k < len(toks) && words < 3 && toks[k].kind == tokWord && toks[k].gap && !toks[k].nl && toks[k].cap &&
+			toks[k].flags&(gStop|gVeryCommon|gMonth|gWeekday|gUnit|gTitle) == 0 {
+			k++
+			words++
+		}
+		if words == 0 || k >= len(toks) || toks[k].kind != tokNum || !toks[k].gap || toks[k].nl || toks[k].end-toks[k].start > 5 {
+			continue
+		}
+		e := toks[k].end
+		// The number must end the word: not "12:30", "3.5", "10/12".
+		if k+1 < len(toks) && !toks[k+1].gap && (toks[k+1].kind != tokPunct || strings.Contains(":/-", d.str(toks[k+1])) ||
+			d.str(toks[k+1]) == "." && k+2 < len(toks) && toks[k+2].kind == tokNum && !toks[k+2].gap) {
+			continue
+		}
+		out = append(out, Span{Start: toks[i+1].start, End: e, Type: EntityStreetAddress, Score: 0.55, Recognizer: "street_address"})
+		i = k
+	}
+	return out
 }

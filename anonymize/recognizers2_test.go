@@ -82,6 +82,8 @@ func TestRecognizersMore(t *testing.T) {
 		{"field label after an address", "Unit 5022 Box 1225\nDPO AE 44085\nMobile: see below", "", []found{{EntityStreetAddress, "Unit 5022 Box 1225\nDPO AE 44085"}}},
 		{"postal block opened by an unknown street", "Please return to 72134 Coronilla 3599\nNijmegen\n, GE\n Netherlands 62971 in case of an issue.", "", []found{{EntityStreetAddress, "72134 Coronilla 3599\nNijmegen\n, GE\n Netherlands 62971"}}},
 		{"common-word country in a sentence", "I will be travelling to Canada next week", "", []found{{EntityLocation, "Canada"}}},
+		{"unknown street between two numbers", "The bus drops you off at 077 Příční 1429 tomorrow", "", []found{{EntityStreetAddress, "077"}, {EntityStreetAddress, "Příční 1429"}}},
+		{"date is not a numbered street", "we met on 12 March 2024 at noon", "", []found{{EntityDateTime, "12 March 2024"}}},
 		{"street then sentence", "I live at 24 Clarke Avenue, and Tom visits", "", []found{{EntityStreetAddress, "24 Clarke Avenue"}, {EntityPerson, "Tom"}}},
 	}
 	for _, tt := range tests {
