@@ -236,6 +236,85 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 	out = append(out, postalCodes(d, toks, g)...)
 	out = append(out, addressFields(d, toks)...)
 	out = append(out, cuedStreets(d, toks)...)
+	out = append(out, numberedStreets(d, toks)...)
+	out = append(out, cornerAddresses(d, toks)...)
+	out = append(out, militaryAddresses(d, toks)...)
+	return out
+}
+
+// cornerAddresses reads "the corner of Dalbraut 99 and Frederikke Coves":
+// after "corner of", a street (words and numbers up to "and") and, after
+// "and", one to four capitalised words; the phrase is the address.
+func cornerAddresses(d *doc, toks []token) []Span {
+	var out []Span
+	for i := 0; i+3 < len(toks); i++ {
+		if toks[i].kind != tokWord || d.lower(toks[i]) != "corner" || d.lower(toks[i+1]) != "of" {
+			continue
+		}
+		start := toks[i].start
+		if i > 0 && d.lower(toks[i-1]) == "the" {
+			start = toks[i-1].start
+		}
+		k := i + 2
+		n := 0
+		for k < len(toks) && n < 7 && !toks[k].nl && d.lower(toks[k]) != "and" && (toks[k].kind != tokPunct || d.str(toks[k]) == ".") {
+			k++
+			n++
+		}
+		if n == 0 || k >= len(toks) || d.lower(toks[k]) != "and" {
+			continue
+		}
+		m := k + 1
+		end := -1
+		for w := 0; m < len(toks) && w < 4 && !toks[m].nl && toks[m].kind == tokWord && (toks[m].cap || toks[m].flags&gStreet != 0 || w > 0 && nameParticles[d.lower(toks[m])]); w++ {
+			end = toks[m].end
+			m++
+			if m < len(toks) && d.str(toks[m]) == "." && !toks[m].gap && toks[m-1].flags&gStreet != 0 {
+				end = toks[m].end
+				m++
+			}
+		}
+		if end < 0 {
+			continue
+		}
+		out = append(out, Span{Start: start, End: end, Type: EntityStreetAddress, Score: 0.7, Recognizer: "street_address"})
+		i = m - 1
+	}
+	return out
+}
+
+var militaryPost = wordSet("apo", "fpo", "dpo")
+var militaryUnits = wordSet("psc", "unit", "cmr", "uss", "usns", "usnv", "uscgc")
+
+// militaryAddresses reads US military addresses: "APO AE 09012" (an
+// APO/FPO/DPO line with AA, AE or AP and a ZIP), with the line before it
+// when that line is a unit or ship ("PSC 3294, Box 9168", "USS Lorenzen").
+func militaryAddresses(d *doc, toks []token) []Span {
+	var out []Span
+	for i := 0; i+2 < len(toks); i++ {
+		if toks[i].kind != tokWord || !militaryPost[d.lower(toks[i])] {
+			continue
+		}
+		st := d.lower(toks[i+1])
+		if st != "aa" && st != "ae" && st != "ap" || toks[i+2].kind != tokNum || toks[i+2].end-toks[i+2].start != 5 || toks[i+1].nl || toks[i+2].nl {
+			continue
+		}
+		start := toks[i].start
+		if toks[i].nl {
+			// The line before: a unit or a ship.
+			for j := i - 1; j >= 0; j-- {
+				if toks[j].kind == tokWord && militaryUnits[d.lower(toks[j])] && (toks[j].allCap || j == 0 || toks[j].nl || d.lower(toks[j]) == "unit") {
+					start = toks[j].start
+					break
+				}
+				if toks[j].nl {
+					break
+				}
+			}
+		}
+		out = append(out, Span{Start: start, End: toks[i+2].end, Type: EntityStreetAddress, Score: 0.75, Recognizer: "street_address"})
+		i += 2
+	}
 	return out
 }
 
@@ -450,4 +529,39 @@ func ukOrCAPostcode(text string, i int) (int, bool) {
 		return j + 3, true
 	}
 	return 0, false
+}
+
+// numberedStreets reads streets of unknown names written between two
+// numbers, the European "Name Number" after a building or postal number:
+// "at 077 Příční 1429", "10252 Μεγάλη Άμμος 184". The street is the words
+// and the second number; the assembler decides what the first number is.
+func numberedStreets(d *doc, toks []token) []Span {
+	var out []Span
+	for i := 0; i+2 < len(toks); i++ {
+		if toks[i].kind != tokNum || toks[i].end-toks[i].start < 2 || toks[i].end-toks[i].start > 6 {
+			continue
+		}
+		if i > 0 && !toks[i].gap && toks[i-1].kind != tokPunct || i > 0 && !toks[i].gap && strings.Contains("-/.:+$€#,", d.str(toks[i-1])) {
+			continue
+		}
+		k := i + 1
+		words := 0
+		for k < len(toks) && words < 3 && toks[k].kind == tokWord && toks[k].gap && !toks[k].nl && toks[k].cap &&
+			toks[k].flags&(gStop|gVeryCommon|gMonth|gWeekday|gUnit|gTitle) == 0 {
+			k++
+			words++
+		}
+		if words == 0 || k >= len(toks) || toks[k].kind != tokNum || !toks[k].gap || toks[k].nl || toks[k].end-toks[k].start > 5 {
+			continue
+		}
+		e := toks[k].end
+		// The number must end the word: not "12:30", "3.5", "10/12".
+		if k+1 < len(toks) && !toks[k+1].gap && (toks[k+1].kind != tokPunct || strings.Contains(":/-", d.str(toks[k+1])) ||
+			d.str(toks[k+1]) == "." && k+2 < len(toks) && toks[k+2].kind == tokNum && !toks[k+2].gap) {
+			continue
+		}
+		out = append(out, Span{Start: toks[i+1].start, End: e, Type: EntityStreetAddress, Score: 0.55, Recognizer: "street_address"})
+		i = k
+	}
+	return out
 }

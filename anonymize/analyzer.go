@@ -46,6 +46,11 @@ func DefaultAnalyzerConfig() AnalyzerConfig {
 type AnalyzeOptions struct {
 	Language string // "en", "es"; lower case
 	Region   string // default region for national phone numbers, upper case
+
+	// minScore is the analyzer's threshold: a recognizer may skip work
+	// whose best outcome scores below it (a phone without context or
+	// format is never parsed when it could only reach 0.3).
+	minScore float64
 }
 
 // AnalyzeOption sets a field of AnalyzeOptions.
@@ -180,7 +185,7 @@ func (a *Analyzer) Recognizers() []Recognizer { return slices.Clone(a.recs) }
 
 // Options returns the options an Analyze call with opts would use.
 func (a *Analyzer) Options(opts ...AnalyzeOption) AnalyzeOptions {
-	base := AnalyzeOptions{Language: a.cfg.Language, Region: a.cfg.Region}
+	base := AnalyzeOptions{Language: a.cfg.Language, Region: a.cfg.Region, minScore: a.cfg.Threshold}
 	if len(opts) == 0 {
 		return base
 	}
@@ -237,7 +242,7 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 			all = append(all, s)
 		}
 	}
-	return mergeAdjacent(text, resolve(text, all))
+	return assembleAddresses(d, mergeAdjacent(text, resolve(text, all)))
 }
 
 // mergeAdjacent joins consecutive STREET_ADDRESS pieces separated only by

@@ -23,6 +23,9 @@ var dlFiller = wordSet("number", "no", "num", "nr", "is", "was", "id", "es", "n√
 
 func (USDriverLicenseRecognizer) recognizeDoc(d *doc) []Span {
 	toks := d.tokens()
+	if d.anyFlags&gDLCue == 0 {
+		return nil
+	}
 	// Prefilter on the words that must be there.
 	cue := false
 	for _, t := range toks {

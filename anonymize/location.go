@@ -91,6 +91,12 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			score = 0.55
 		}
 		ambiguous := !multi && (wf&(gCommon|gStop) != 0 || wf&(gFirst|gLast) != 0 && bestFlag&gCountry == 0)
+		if ambiguous && bestFlag&gCountry != 0 && t.cap && !shout && (!initial || cue) && wf&gStop == 0 {
+			// A capitalised country name inside a sentence ("travelling to
+			// Canada", "from Turkey") is the country even when the word is
+			// common.
+			ambiguous = false
+		}
 		if t.allCap && !shout && !multi && t.end-t.start <= 3 {
 			ambiguous = true // USA, UK are in the list; most 2–3 letter capitals are acronyms
 			if bestFlag&gCountry != 0 {
@@ -117,6 +123,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 // ("flew to", "grew up in", "originally from", "vivo en"), and fields.
 var strongPlaceCues = wordSet("flew", "fly", "flying", "travelling", "traveling", "travel", "moved", "move", "moving", "went", "going",
 	"up", "born", "live", "lives", "living", "lived", "based", "located", "originally", "relocated", "visiting", "visited", "stay", "staying", "stayed",
+	"returned", "arrived", "here", "travelled", "traveled", "headed", "came", "back", "emigrated",
 	"vivo", "vive", "vivimos", "viajo", "viaja", "voy", "fui", "nací", "naci", "nacido", "nacida", "soy", "mudé", "mude", "estoy", "resido")
 
 var placePreps = wordSet("to", "in", "from", "at", "near", "en", "a", "de", "desde", "cerca")
@@ -145,6 +152,8 @@ func cuedPlaces(d *doc, toks []token, found []Span) []Span {
 			cue = true
 		case p.kind == tokWord && (d.lower(p) == "in" || d.lower(p) == "en") && t.flags&(gLast|gFirst) == 0 && (i+1 >= len(toks) || toks[i+1].kind == tokNum || d.str(toks[i+1]) == "," || d.str(toks[i+1]) == "."):
 			cue = true // "in Tobel, …", "in Bjert 6091"
+		case p.kind == tokWord && d.lower(p) == "of" && i >= 2 && (d.lower(toks[i-2]) == "university" || d.lower(toks[i-2]) == "city" || d.lower(toks[i-2]) == "town"):
+			cue = true // "the University of Vadsa"
 		case addressCityLine(d, toks, i):
 			cue = true
 		}

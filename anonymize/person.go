@@ -193,6 +193,9 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			if k+1 < len(toks) && d.str(toks[k+1]) == ":" && !toks[k+1].gap {
 				break // a field label: "… NºCol: 28 28 20943"
 			}
+			if strongUnits[lw] && k+1 < len(toks) && (d.str(toks[k+1]) == "." || toks[k+1].kind == tokNum) {
+				break // an address unit after the name: "Cindy Holinka Apt. 117"
+			}
 			// A middle initial: "Chise T. Hori", "Kate M Begum".
 			if t.end-t.start == 1 && n.cap && k+2 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap && toks[k+2].kind == tokWord && cls[k+2].cap {
 				end, k, words = toks[k+1].end, k+2, words+1

@@ -69,7 +69,23 @@ func TestRecognizersMore(t *testing.T) {
 		{"city multiword", "she moved to Rio de Janeiro", "", []found{{EntityLocation, "Rio de Janeiro"}}},
 		{"not location common word", "Reading is fun", "", nil},
 		{"greeting is not a name", "Hola, quiero reservar una mesa", "es", nil},
-		{"city before a postcode", "send it to 10 Downing Street, London SW1A 2AA", "", []found{{EntityStreetAddress, "10 Downing Street"}, {EntityLocation, "London"}, {EntityStreetAddress, "SW1A 2AA"}}},
+		// One address written as one block is one span (one pseudonym).
+		{"city before a postcode", "send it to 10 Downing Street, London SW1A 2AA", "", []found{{EntityStreetAddress, "10 Downing Street, London SW1A 2AA"}}},
+		{"postal block", "Please return to 35108 ul. Zamkowa 33 Apt. 406\nBeerze\n, OV\n Netherlands 02032 in case of an issue.", "", []found{{EntityStreetAddress, "35108 ul. Zamkowa 33 Apt. 406\nBeerze\n, OV\n Netherlands 02032"}}},
+		{"military address", "It is PSC 0272, Box 1651\nAPO AA 94530", "", []found{{EntityStreetAddress, "PSC 0272, Box 1651\nAPO AA 94530"}}},
+		{"ship address", "Write to USS Lorenzen\nFPO AE 25990 please", "", []found{{EntityStreetAddress, "USS Lorenzen\nFPO AE 25990"}}},
+		{"street corner", "meet at the corner of Dalbraut 99 and Frederikke Coves.", "", []found{{EntityStreetAddress, "the corner of Dalbraut 99 and Frederikke Coves"}}},
+		{"town after a street", "send it to 5049 Harjukuja 54, Seinäjoki", "", []found{{EntityStreetAddress, "5049"}, {EntityStreetAddress, "Harjukuja 54"}, {EntityLocation, "Seinäjoki"}}},
+		{"one building number per street", "The restaurant is at 17151 2450 Crown St", "", []found{{EntityStreetAddress, "17151"}, {EntityStreetAddress, "2450 Crown St"}}},
+		{"place after moved here from", "We moved here from Feysville", "", []found{{EntityLocation, "Feysville"}}},
+		{"city and country end an address", "The letter arrived at 55523 175 Iroon Polytechniou Avenue Suite 907 Soloi Cyprus", "", []found{{EntityStreetAddress, "55523 175 Iroon Polytechniou Avenue Suite 907 Soloi Cyprus"}}},
+		{"field label after an address", "Unit 5022 Box 1225\nDPO AE 44085\nMobile: see below", "", []found{{EntityStreetAddress, "Unit 5022 Box 1225\nDPO AE 44085"}}},
+		{"postal block opened by an unknown street", "Please return to 72134 Coronilla 3599\nNijmegen\n, GE\n Netherlands 62971 in case of an issue.", "", []found{{EntityStreetAddress, "72134 Coronilla 3599\nNijmegen\n, GE\n Netherlands 62971"}}},
+		{"common-word country in a sentence", "I will be travelling to Canada next week", "", []found{{EntityLocation, "Canada"}}},
+		{"unknown street between two numbers", "The bus drops you off at 077 Příční 1429 tomorrow", "", []found{{EntityStreetAddress, "077"}, {EntityStreetAddress, "Příční 1429"}}},
+		{"date is not a numbered street", "we met on 12 March 2024 at noon", "", []found{{EntityDateTime, "12 March 2024"}}},
+		{"name stops before an address unit", "Dr. Cindy Holinka Apt. 117 5720 Skoanveien 226", "", []found{{EntityPerson, "Cindy Holinka"}, {EntityStreetAddress, "Apt. 117 5720 Skoanveien 226"}}},
+		{"street then sentence", "I live at 24 Clarke Avenue, and Tom visits", "", []found{{EntityStreetAddress, "24 Clarke Avenue"}, {EntityPerson, "Tom"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

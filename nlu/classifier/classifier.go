@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -168,7 +169,7 @@ func fit(ctx context.Context, cfg Config, docs [][]string, labels []int32, names
 	}
 	lin, err := trainLinear(ctx, xs, labels, m.Features.dim(), len(names), sgdOptions{
 		Epochs: cfg.Epochs, LearningRate: cfg.LearningRate, L2: cfg.L2, Seed: cfg.Seed,
-		Hinge: cfg.Loss == LossHinge,
+		Hinge: cfg.Loss == LossHinge, Smooth: cfg.HingeSmoothing,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("classifier: %w", err)
@@ -185,8 +186,10 @@ type scratch struct {
 
 // Parse ranks the intents for text. Confidences are softmax probabilities
 // and sum to at most 1; at most Config.TopK intents are returned, the
-// trained out-of-scope class only when it is the answer. When the oos
-// class wins or the best in-scope confidence is below Config.OOSThreshold,
+// trained out-of-scope class only when it is the answer. The answer is
+// out of scope when, with a trained oos class, the best in-scope score
+// does not beat the oos class's score by Config.OOSMargin, or, without
+// one, the best in-scope confidence is below Config.OOSThreshold. Then
 // the first intent is nlu.OutOfScope with confidence 1 − (best in-scope
 // confidence), followed by the in-scope candidates (for a clarifying
 // question), their confidences scaled down so the list stays ranked and
@@ -208,6 +211,18 @@ func (c *Classifier) Parse(ctx context.Context, text string) (nlu.Result, error)
 
 	x := m.Features.vector(normalize(text))
 	m.Linear.logits(x, s.z)
+	// The out-of-scope decision uses the raw scores: how far the best
+	// in-scope intent beats the trained oos class.
+	margin := math.Inf(1)
+	if m.OOS >= 0 {
+		bestRaw := float32(math.Inf(-1))
+		for i, v := range s.z {
+			if i != m.OOS {
+				bestRaw = max(bestRaw, v)
+			}
+		}
+		margin = float64(bestRaw - s.z[m.OOS])
+	}
 	softmaxInPlace(s.z, float32(c.cfg.Temperature))
 
 	s.order = s.order[:0]
@@ -229,12 +244,12 @@ func (c *Classifier) Parse(ctx context.Context, text string) (nlu.Result, error)
 	topK := min(c.cfg.TopK, len(s.order))
 	cands := s.order[:topK]
 	best := float64(z[cands[0]])
-	var pOOS float64
+	inScope := best >= c.cfg.OOSThreshold
 	if m.OOS >= 0 {
-		pOOS = float64(z[m.OOS])
+		inScope = margin >= c.cfg.OOSMargin
 	}
 	res := nlu.Result{Intents: make([]nlu.Intent, 0, topK+1)}
-	if pOOS <= best && best >= c.cfg.OOSThreshold {
+	if inScope {
 		for _, i := range cands {
 			res.Intents = append(res.Intents, nlu.Intent{Name: m.Intents[i], Confidence: float64(z[i])})
 		}

@@ -158,6 +158,47 @@ func TestOOSThreshold(t *testing.T) {
 	}
 }
 
+func TestOOSMargin(t *testing.T) {
+	// With a trained oos class the margin over it decides, not the
+	// confidence threshold.
+	tests := []struct {
+		name      string
+		margin    float64
+		threshold float64
+		text      string
+		want      string
+	}{
+		{"DefaultKeepsIntent", DefaultConfig().OOSMargin, DefaultConfig().OOSThreshold, "is my shipment on its way", "order_status"},
+		{"DefaultRejectsOOS", DefaultConfig().OOSMargin, DefaultConfig().OOSThreshold, "what is the capital of peru", nlu.OutOfScope},
+		{"HugeMarginRejects", 10, 0, "is my shipment on its way", nlu.OutOfScope},
+		{"NegativeMarginKeepsIntent", -10, 0, "what is the capital of peru", ""},
+		{"ThresholdIgnoredWithOOSClass", 0, 0.99, "is my shipment on its way", "order_status"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.OOSMargin = tt.margin
+			cfg.OOSThreshold = tt.threshold
+			c := mustTrain(t, cfg, toyExamples())
+			res, err := c.Parse(context.Background(), tt.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRanked(t, res)
+			got := res.Top().Name
+			switch {
+			case tt.want == "" && got == nlu.OutOfScope:
+				t.Fatalf("top = oos with margin %v, want an in-scope intent (%v)", tt.margin, res.Intents)
+			case tt.want != "" && got != tt.want:
+				t.Fatalf("top = %q, want %q (%v)", got, tt.want, res.Intents)
+			}
+			if got == nlu.OutOfScope && len(res.Intents) < 2 {
+				t.Errorf("rejected result should still list candidates: %v", res.Intents)
+			}
+		})
+	}
+}
+
 func TestIntents(t *testing.T) {
 	c := New(DefaultConfig())
 	if got := c.Intents(); got != nil {
@@ -303,6 +344,7 @@ func TestLoadRejects(t *testing.T) {
 		{"ErrEmpty", nil, "reading header"},
 		{"ErrNotAModel", []byte("{\"intents\": []} and more bytes"), "not a Veil classifier model"},
 		{"ErrOtherVersion", mutate(func(b []byte) []byte { b[8] = 99; return b }), "format version 99"},
+		{"ErrVersion1", mutate(func(b []byte) []byte { b[8] = 1; return b }), "format version 1, this build reads version 2"},
 		{"ErrTruncated", good[:len(good)/2], "reading weights"},
 		{"ErrFlippedWeight", mutate(func(b []byte) []byte { b[len(b)-40] ^= 0x10; return b }), "checksum mismatch"},
 		{"ErrMissingChecksum", good[:len(good)-4], "reading checksum"},

@@ -6,12 +6,13 @@
 // collapsed, PII placeholders such as <EMAIL_ADDRESS_1> kept as one
 // token) and turned into a sparse TF-IDF vector of word unigrams and
 // bigrams, ordered word pairs up to eight words apart and character
-// 1–5-grams inside word boundaries. A Crammer-Singer multiclass SVM is
-// trained on it with seeded SGD. A softmax over its scores, with a temperature fitted on
-// CLINC150's validation split, gives the confidences. An utterance is out
-// of scope when the trained "oos" class wins (examples labeled
-// nlu.OutOfScope) or the best in-scope confidence falls below
-// Config.OOSThreshold.
+// 1–5-grams inside word boundaries. A Crammer-Singer multiclass SVM
+// (smoothed hinge) is trained on it with seeded SGD. A softmax over its
+// scores, with a temperature fitted on CLINC150's validation split, gives
+// the confidences. With a trained "oos" class (examples labeled
+// nlu.OutOfScope) an utterance is out of scope when the best in-scope
+// intent's score does not beat the oos score by Config.OOSMargin; without
+// one, when the best in-scope confidence falls below Config.OOSThreshold.
 //
 //	c := classifier.New(classifier.DefaultConfig())
 //	if err := c.Train(ctx, examples); err != nil { … }

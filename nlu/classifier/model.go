@@ -72,15 +72,17 @@ type sgdOptions struct {
 	LearningRate float64
 	L2           float64
 	Seed         uint64
-	Hinge        bool // Crammer-Singer multiclass hinge instead of softmax
+	Hinge        bool    // Crammer-Singer multiclass hinge instead of softmax
+	Smooth       float64 // hinge smoothing width δ (0 = plain hinge)
 }
 
 // trainLinear fits a linear model with SGD: per-example updates in a
 // seeded shuffled order, exact L2 decay through a scale factor (so an
 // update touches only the example's columns), and a learning rate that
 // decays linearly to zero over the epochs. The loss is the softmax
-// cross-entropy or, with Hinge, the Crammer-Singer multiclass hinge
-// max(0, 1 + max_{r≠y} s_r − s_y).
+// cross-entropy or, with Hinge, the Crammer-Singer multiclass hinge on the
+// violation v = 1 + max_{r≠y} s_r − s_y, smoothed when Smooth = δ > 0:
+// v²/2δ for 0 < v ≤ δ, v − δ/2 above (so small violations take small steps).
 func trainLinear(ctx context.Context, xs []sparse, ys []int32, dim, k int, o sgdOptions) (*linear, error) {
 	m := &linear{Dim: dim, K: k, W: make([]float32, dim*k), B: make([]float32, k)}
 	order := make([]int, len(xs))
@@ -120,12 +122,18 @@ func trainLinear(ctx context.Context, xs []sparse, ys []int32, dim, k int, o sgd
 						r = c
 					}
 				}
-				viol := 1+z[r]-z[y] > 0
+				v := 1 + z[r] - z[y] // margin violation
 				clear(z)
-				if !viol {
+				if !(v > 0) {
 					continue
 				}
-				z[r], z[y] = 1, -1
+				// Smoothed hinge: the gradient grows with the violation
+				// up to δ, then is the hinge's.
+				g := float32(1)
+				if o.Smooth > 0 {
+					g = min(v/float32(o.Smooth), 1)
+				}
+				z[r], z[y] = g, -g
 			} else {
 				softmaxInPlace(z, 1)
 				z[ys[i]] -= 1 // gradient of the loss w.r.t. the scores

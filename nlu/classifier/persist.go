@@ -13,13 +13,15 @@ import (
 	"math"
 )
 
-// File format, version 1 (little endian):
+// File format, version 2 (little endian):
 //
 //	"VEILNLUC" | uint32 version | uint64 n | n bytes gob(header) |
 //	float32 W[Dim*K] | float32 B[K] | uint32 CRC-32 (IEEE) of all bytes before it
 const (
-	fileMagic   = "VEILNLUC"
-	fileVersion = 1
+	fileMagic = "VEILNLUC"
+	// fileVersion 2: Config gained OOSMargin, which changes how a model
+	// with an oos class decides; version 1 files are rejected (retrain).
+	fileVersion = 2
 	maxHeader   = 1 << 30
 	maxWeights  = 1 << 31
 )
@@ -109,7 +111,7 @@ func Load(r io.Reader) (*Classifier, error) {
 		return nil, bad("not a Veil classifier model")
 	}
 	if v := binary.LittleEndian.Uint32(pre[8:12]); v != fileVersion {
-		return nil, bad("format version %d, this build reads version %d", v, fileVersion)
+		return nil, bad("format version %d, this build reads version %d; retrain and save the model again", v, fileVersion)
 	}
 	n := binary.LittleEndian.Uint64(pre[12:20])
 	if n > maxHeader {

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"math"
 	"reflect"
 	"testing"
 )
@@ -44,6 +45,9 @@ func TestConfigValidate(t *testing.T) {
 		{"ErrLoss", func(c *Config) { c.Loss = "" }},
 		{"ErrTemperature", func(c *Config) { c.Temperature = -1 }},
 		{"ErrThreshold", func(c *Config) { c.OOSThreshold = 1 }},
+		{"ErrSmoothing", func(c *Config) { c.HingeSmoothing = -1 }},
+		{"ErrMarginNaN", func(c *Config) { c.OOSMargin = math.NaN() }},
+		{"ErrMarginRange", func(c *Config) { c.OOSMargin = 11 }},
 		{"ErrTopK", func(c *Config) { c.TopK = 0 }},
 	}
 	for _, tt := range tests {

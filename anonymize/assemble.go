@@ -1,0 +1,680 @@
+package anonymize
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// assembleAddresses joins the parts of one postal address into one
+// STREET_ADDRESS span, so that an address written as a block gets one
+// pseudonym and no piece of it is left in clear:
+//
+//	6750 Koskikatu 25 Apt. 864      ← a street (and a leading number)
+//	Artilleros                      ← a city line
+//	, CO                            ← a state or province code
+//	Uruguay 64677                   ← a country and a postal code
+//
+// Starting from a street or unit span, it extends forward over the parts
+// that follow with only spaces, commas and line breaks between them:
+// other address and place spans, postal codes, two-letter state codes, and
+// short capitalised lines (a city) when another part follows them. It also
+// extends backward over a building number written before a street ("1987
+// 74 Diakou Street") and over "the corner of … and …". Quoted blocks ("> "
+// on every line) break the chain, so their lines stay separate spans.
+func assembleAddresses(d *doc, spans []Span) []Span {
+	if len(spans) == 0 {
+		return spans
+	}
+	hasAddr := false
+	for _, s := range spans {
+		if s.Type == EntityStreetAddress || s.Type == EntityLocation {
+			hasAddr = true
+			break
+		}
+	}
+	if !hasAddr {
+		return spans
+	}
+	toks := d.tokens()
+	text := d.text
+	// tokAt returns the index of the first token starting at or after pos.
+	tokAt := func(pos int) int {
+		lo, hi := 0, len(toks)
+		for lo < hi {
+			m := (lo + hi) / 2
+			if toks[m].start < pos {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		return lo
+	}
+	dead := make([]bool, len(spans))
+	var extra []Span
+	for si := range spans {
+		s := &spans[si]
+		if dead[si] || s.Type != EntityStreetAddress && s.Type != EntityLocation {
+			continue
+		}
+		if s.Type == EntityLocation || !hasLetter(text[s.Start:s.End]) {
+			// A postal code or a place ending an address block: walk
+			// back over the city and state to a street line.
+			// On one line ("28014 Madrid", "Calle X 5, 28013 Madrid") the
+			// pieces stay pieces; a block over lines, or one that ends
+			// in a country, is one address.
+			sk := tokAt(s.Start)
+			if ns, ok := addressBlockBefore(d, toks, spans, dead, si, sk); ok &&
+				(strings.Contains(text[ns:s.Start], "\n") || sk < len(toks) && isCountryAt(d, toks, sk)) {
+				s.Start = ns
+				s.Type = EntityStreetAddress
+				s.Score = max(s.Score, 0.6)
+			} else {
+				continue
+			}
+		}
+		// Backward: the street line before a unit or a street ("9721
+		// Dalmatinova 43 Apt. 678", "971 Kesk 53\n Suite 343"), or a
+		// building number before a street ("1987 74 Diakou Street").
+		k := tokAt(s.Start)
+		seedStart, seedK := s.Start, k
+		leadOnly := false // only a lone number was taken in
+		if ns, nk, ok := streetLineBefore(d, toks, spans, si, k); ok {
+			leadOnly = nk == k-1 && toks[nk].kind == tokNum && hasDigit(text[s.Start:s.End])
+			s.Start, k = ns, nk
+		}
+		corner := false
+		if k >= 3 && toks[k].gap && d.lower(toks[k-3]) == "the" && d.lower(toks[k-2]) == "corner" && d.lower(toks[k-1]) == "of" {
+			s.Start = toks[k-3].start
+			corner = true
+		}
+		// Forward.
+		end := s.End
+		parts := 0
+		keepEnd := s.End // where a rejected chain ends
+		var killed []int
+		sawNL, strong := false, false
+		for steps := 0; steps < 12; steps++ {
+			j := tokAt(end)
+			// Separators: spaces, commas, at most two line breaks.
+			nl := 0
+			for j < len(toks) && toks[j].kind == tokPunct && d.str(toks[j]) == "," {
+				j++
+			}
+			if j >= len(toks) {
+				break
+			}
+			gap := text[end:toks[j].start]
+			if len(gap) > 8 || strings.Trim(gap, " ,\n\r\t") != "" {
+				break
+			}
+			nl = strings.Count(gap, "\n")
+			if nl > 2 {
+				break
+			}
+			t := toks[j]
+			// Another address or place span starts here.
+			if n := spanStartingAt(spans, dead, si, t.start); n >= 0 && (spans[n].Type == EntityStreetAddress || spans[n].Type == EntityLocation) {
+				if nl > 0 {
+					sawNL = true
+				}
+				if spans[n].Type == EntityStreetAddress && hasLetter(text[spans[n].Start:spans[n].End]) || isCountryAt(d, toks, j) {
+					strong = true
+				}
+				end = spans[n].End
+				dead[n] = true
+				killed = append(killed, n)
+				parts++
+				continue
+			}
+			if nl > 0 {
+				sawNL = true
+			}
+			if corner && d.lower(t) == "and" && parts == 0 {
+				// "the corner of A and B Road": up to four words ending in a
+				// street type, or an address span.
+				if n := spanStartingAt(spans, dead, si, tokStartAfter(toks, j)); n >= 0 && spans[n].Type == EntityStreetAddress {
+					end = spans[n].End
+					dead[n] = true
+					parts++
+					corner = false
+					continue
+				}
+				m := j + 1
+				e := -1
+				for w := 0; m < len(toks) && w < 5 && !toks[m].nl && (toks[m].kind == tokWord || toks[m].kind == tokNum); w++ {
+					if toks[m].kind == tokWord && toks[m].flags&gStreet != 0 && w > 0 {
+						e = toks[m].end
+						if m+1 < len(toks) && d.str(toks[m+1]) == "." && !toks[m+1].gap {
+							e = toks[m+1].end
+						}
+					}
+					m++
+				}
+				if e > 0 {
+					end = e
+					parts++
+				}
+				corner = false
+				break
+			}
+			// A house number after a street type: "Passauer Strasse 33".
+			if t.kind == tokNum && parts == 0 && nl == 0 && t.end-t.start <= 4 && gap != "" && !strings.Contains(gap, ",") &&
+				(j+1 >= len(toks) || toks[j+1].gap || toks[j+1].kind == tokPunct) {
+				end = t.end
+				keepEnd = end
+				parts++
+				continue
+			}
+			// A postal code: 12345, 12345-678, 53-320, 394 13, 7412 SL.
+			if t.kind == tokNum && t.end-t.start >= 3 && t.end-t.start <= 6 || t.kind == tokNum && t.end-t.start == 2 && j+2 < len(toks) && d.str(toks[j+1]) == "-" {
+				e, ok := zipAt(d, toks, j)
+				if ok && zipThenTown(d, toks, e) {
+					// "28013 Madrid": a postcode before its town opens a
+					// locality of its own (the Spanish and most European
+					// order); the street ends here.
+					break
+				}
+				if ok {
+					end = e
+					parts++
+					continue
+				}
+				break
+			}
+			if t.kind != tokWord {
+				break
+			}
+			// A state or province code: ", CO", "NO 9100".
+			if t.allCap && t.end-t.start >= 2 && t.end-t.start <= 3 && (j+1 >= len(toks) || toks[j+1].gap || toks[j+1].kind == tokPunct) {
+				end = t.end
+				strong = true
+				parts++
+				continue
+			}
+			// A city: a short run of capitalised words, kept only when
+			// another part of the address follows.
+			if !t.cap {
+				break
+			}
+			m := j
+			ce := -1
+			for w := 0; m < len(toks) && w < 5 && (m == j || !toks[m].nl); w++ {
+				tk := toks[m]
+				if m > j && spanStartingAt(spans, dead, si, tk.start) >= 0 {
+					break
+				}
+				if tk.kind == tokWord && (tk.cap || placeInner[d.lower(tk)] || nameParticles[d.lower(tk)]) {
+					ce = tk.end
+					m++
+					continue
+				}
+				if tk.kind == tokPunct && (d.str(tk) == "(" || d.str(tk) == ")" || d.str(tk) == "-") && !toks[m].nl {
+					m++
+					if d.str(tk) == ")" {
+						ce = tk.end
+					}
+					continue
+				}
+				break
+			}
+			if ce < 0 {
+				break
+			}
+			if nk := tokAt(ce); nk < len(toks) && !toks[nk].gap && d.str(toks[nk]) == ":" {
+				break // a field label on the next line: "Mobile: …"
+			}
+			if !followedByAddressPart(d, toks, spans, dead, si, tokAt(ce), ce) && !runHasCountry(d, toks, j, tokAt(ce)) {
+				break
+			}
+			end = ce
+			if isCountryAt(d, toks, j) {
+				strong = true
+			}
+			parts++
+		}
+		for q := tokAt(s.Start); !strong && q < len(toks) && toks[q].start < end; q++ {
+			strong = toks[q].flags&gUnit != 0 && strongUnits[d.lower(toks[q])] || isCountryAt(d, toks, q)
+		}
+		if !sawNL && !strong && !corner {
+			// "Calle Mayor 5, 28013, Madrid": on one line, without a unit,
+			// state or country, the street stays a street.
+			end = keepEnd
+			for _, n := range killed {
+				dead[n] = false
+			}
+			if leadOnly {
+				// A street has one building number: a number before a
+				// street that has its own ("17151 2450 Crown St") is a
+				// part of its own (kept as one, so it does not leak)
+				// unless the address goes on.
+				extra = append(extra, Span{Start: s.Start, End: toks[k].end, Type: EntityStreetAddress, Score: 0.5, Recognizer: "street_address"})
+				s.Start, k = seedStart, seedK
+			}
+		}
+		s.End = end
+		// Swallow anything the assembled span now covers.
+		for n := range spans {
+			if n != si && !dead[n] && spans[n].Start >= s.Start && spans[n].End <= s.End && !spans[n].Validated {
+				dead[n] = true
+			}
+		}
+	}
+	out := spans[:0]
+	for n, s := range spans {
+		if !dead[n] {
+			out = append(out, s)
+		}
+	}
+	// Drop any overlap the extension created against other types: the
+	// address keeps its part, the other span loses (it was not absorbed,
+	// so it is not an address part; trim the address instead).
+	for n := 1; n < len(out); n++ {
+		if out[n].Start < out[n-1].End {
+			if out[n-1].Type == EntityStreetAddress {
+				out[n-1].End = out[n].Start
+				out[n-1].End = trimRightSeps(text, out[n-1].Start, out[n-1].End)
+			} else if out[n].Type == EntityStreetAddress {
+				out[n].Start = out[n-1].End
+			}
+		}
+	}
+	res := out[:0]
+	for _, s := range out {
+		if s.Start < s.End {
+			res = append(res, s)
+		}
+	}
+	if len(extra) > 0 {
+		res = append(res, extra...)
+		slices.SortFunc(res, func(x, y Span) int { return x.Start - y.Start })
+	}
+	return townsAfterStreets(d, toks, res)
+}
+
+// townsAfterStreets marks the town written after a street and a comma on
+// the same line ("Harjukuja 54, Seinäjoki", "Calle Mayor 5, 28013,
+// Madrid") as a LOCATION when nothing else claimed it: one to four
+// capitalised words that end the line, the sentence or the clause.
+func townsAfterStreets(d *doc, toks []token, spans []Span) []Span {
+	var add []Span
+	for n, s := range spans {
+		if s.Type != EntityStreetAddress {
+			continue
+		}
+		k := tokAtOrAfter(toks, s.End)
+		// ", 28013," may sit between.
+		for k+1 < len(toks) && d.str(toks[k]) == "," && toks[k+1].kind == tokNum && !toks[k+1].nl {
+			k += 2
+		}
+		if k+1 >= len(toks) || d.str(toks[k]) != "," || toks[k+1].nl {
+			continue
+		}
+		t := toks[k+1]
+		if t.kind != tokWord || !t.cap || t.flags&(gStop|gMonth|gWeekday|gField|gTitle) != 0 || !t.gap {
+			continue
+		}
+		if n+1 < len(spans) && spans[n+1].Start < t.end+1 && spans[n+1].Start <= t.start {
+			continue // already a span there
+		}
+		m, end := k+1, t.end
+		for w := 0; m < len(toks) && w < 4 && (m == k+1 || toks[m].gap && !toks[m].nl); w++ {
+			tm := toks[m]
+			if tm.kind != tokWord || !(tm.cap || placeInner[d.lower(tm)] || nameParticles[d.lower(tm)]) {
+				break
+			}
+			if tm.cap {
+				end = tm.end
+			}
+			m++
+		}
+		// It must end the clause: end of text or line, or punctuation.
+		if m < len(toks) && !toks[m].nl && !(toks[m].kind == tokPunct && strings.Contains(".,;?!)", d.str(toks[m]))) {
+			continue
+		}
+		if n+1 < len(spans) && spans[n+1].Start < end {
+			continue
+		}
+		add = append(add, Span{Start: t.start, End: end, Type: EntityLocation, Score: 0.55, Recognizer: "location"})
+	}
+	if len(add) == 0 {
+		return spans
+	}
+	spans = append(spans, add...)
+	slices.SortFunc(spans, func(x, y Span) int { return x.Start - y.Start })
+	return spans
+}
+
+// followedByAddressPart reports whether, after pos (token k), separators
+// lead to a postal code, a state code, an address or place span, or a
+// capitalised word that is a known place.
+func followedByAddressPart(d *doc, toks []token, spans []Span, dead []bool, self, k, pos int) bool {
+	for k < len(toks) && d.str(toks[k]) == "," {
+		k++
+	}
+	if k >= len(toks) {
+		return false
+	}
+	gap := d.text[pos:toks[k].start]
+	if len(gap) > 8 || strings.Trim(gap, " ,\n\r\t") != "" || strings.Count(gap, "\n") > 2 {
+		return false
+	}
+	t := toks[k]
+	if n := spanStartingAt(spans, dead, self, t.start); n >= 0 && (spans[n].Type == EntityStreetAddress || spans[n].Type == EntityLocation) {
+		return true
+	}
+	if t.kind == tokNum {
+		_, ok := zipAt(d, toks, k)
+		return ok
+	}
+	if t.kind == tokWord && t.allCap && t.end-t.start == 2 {
+		return true
+	}
+	// A line ending in a postal code: "Greenland 21169".
+	if t.kind == tokWord && t.cap && k+1 < len(toks) && toks[k+1].kind == tokNum && !toks[k+1].nl && toks[k+1].gap {
+		if _, ok := zipAt(d, toks, k+1); ok {
+			return true
+		}
+	}
+	return t.kind == tokWord && t.flags&(gPlace|gPlaceStart) != 0 && t.cap
+}
+
+// zipAt matches a postal code at toks[k]: 3 to 6 digits, optionally
+// followed by "-NNN", " NN" (Swedish 394 13) or " AA" (Dutch 7412 SL); or
+// "NN-NNN" (Polish). The code must end the word.
+func zipAt(d *doc, toks []token, k int) (int, bool) {
+	t := toks[k]
+	n := t.end - t.start
+	if t.kind != tokNum || n < 2 || n > 6 {
+		return 0, false
+	}
+	e := t.end
+	next := k + 1
+	if next+1 < len(toks) && d.str(toks[next]) == "-" && !toks[next].gap && toks[next+1].kind == tokNum && !toks[next+1].gap && toks[next+1].end-toks[next+1].start <= 4 {
+		e = toks[next+1].end
+		next += 2
+	} else if n == 2 {
+		return 0, false
+	} else if n == 3 && next < len(toks) && toks[next].kind == tokNum && toks[next].gap && !toks[next].nl && toks[next].end-toks[next].start == 2 {
+		e = toks[next].end
+		next++
+	} else if n == 4 && next < len(toks) && toks[next].kind == tokWord && toks[next].allCap && toks[next].end-toks[next].start == 2 && toks[next].gap && !toks[next].nl {
+		e = toks[next].end
+		next++
+	}
+	if next < len(toks) && !toks[next].gap && (toks[next].kind == tokWord || toks[next].kind == tokNum) {
+		return 0, false
+	}
+	// Not a decimal, time or the first part of a longer number.
+	if next+1 < len(toks) && !toks[next].gap && toks[next+1].kind == tokNum && !toks[next+1].gap && strings.Contains(".:/", d.str(toks[next])) {
+		return 0, false
+	}
+	return e, true
+}
+
+// spanStartingAt returns the index of a live span other than self that
+// starts at pos, or -1.
+func spanStartingAt(spans []Span, dead []bool, self, pos int) int {
+	for n := range spans {
+		if n != self && !dead[n] && spans[n].Start == pos {
+			return n
+		}
+	}
+	return -1
+}
+
+func tokStartAfter(toks []token, j int) int {
+	if j+1 < len(toks) {
+		return toks[j+1].start
+	}
+	return -1
+}
+
+func overlapsAny(spans []Span, self, s, e int) bool {
+	for n := range spans {
+		if n != self && spans[n].Start < e && s < spans[n].End {
+			return true
+		}
+	}
+	return false
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// trimRightSeps moves end left over spaces, commas and line breaks.
+func trimRightSeps(text string, start, end int) int {
+	for end > start {
+		r, n := utf8.DecodeLastRuneInString(text[start:end])
+		if r != ' ' && r != ',' && r != '\n' && r != '\r' && r != '\t' {
+			break
+		}
+		end -= n
+	}
+	return end
+}
+
+// streetLineBefore extends an address span starting at toks[k] backward
+// over the street written before it: words and numbers on the same line
+// (or, when the span starts its line, on the line before), back to a
+// function word, a punctuation mark or another span. The run must hold a
+// word and a number. It returns the new start and its token index.
+func streetLineBefore(d *doc, toks []token, spans []Span, self, k int) (int, int, bool) {
+	if k <= 0 || k >= len(toks) {
+		return 0, 0, false
+	}
+	start, sk := -1, k
+	words, nums := 0, 0
+	crossed := false
+	for m := k - 1; m >= 0; m-- {
+		nxt := toks[m+1]
+		if !nxt.gap && toks[m].kind != tokPunct && !(nxt.kind == tokPunct && d.str(nxt) == ".") {
+			break // glued to the span: "A12" is not a street
+		}
+		if nxt.nl {
+			if crossed || m+1 != k || strings.Count(d.text[toks[m].end:nxt.start], "\n") > 1 {
+				break
+			}
+			crossed = true
+		}
+		t := toks[m]
+		if overlapsHard(spans, self, t.start, t.end) {
+			break
+		}
+		ok := false
+		switch t.kind {
+		case tokNum:
+			ok = t.end-t.start <= 6
+			if ok {
+				nums++
+			}
+		case tokWord:
+			ok = (t.cap || t.flags&gStreet != 0 || !asciiOnly(d.str(t))) && (t.flags&gStop == 0 || t.flags&gStreet != 0) && !streetCueVerbs[d.lower(t)]
+			if ok {
+				words++
+			}
+		case tokPunct:
+			ok = d.str(t) == "." && m > 0 && (toks[m-1].kind == tokWord && toks[m-1].end-toks[m-1].start <= 4 || toks[m-1].kind == tokNum)
+		}
+		if !ok {
+			break
+		}
+		start, sk = t.start, m
+	}
+	if start < 0 || toks[sk].kind == tokPunct {
+		return 0, 0, false
+	}
+	// A lone building number before a street; otherwise a word and a number.
+	if words == 0 && (nums != 1 || crossed) || words > 0 && nums == 0 && !crossed && !startsWithNum(toks, k) {
+		return 0, 0, false
+	}
+	if words > 0 && nums == 0 {
+		return 0, 0, false
+	}
+	if words > 5 {
+		return 0, 0, false
+	}
+	return start, sk, true
+}
+
+func startsWithNum(toks []token, k int) bool { return k < len(toks) && toks[k].kind == tokNum }
+
+// addressBlockBefore walks back from the span at toks[k] over the parts of
+// a postal address written before it (place and address spans, state
+// codes, one city line) and returns the start of the street line that
+// opens the block. It fails unless it reaches a street line: words and a
+// building number.
+func addressBlockBefore(d *doc, toks []token, spans []Span, dead []bool, self, k int) (int, bool) {
+	cities := 0
+	for steps := 0; k > 0 && k < len(toks) && steps < 8; steps++ {
+		// Separators before toks[k].
+		m := k - 1
+		for m >= 0 && toks[m].kind == tokPunct && d.str(toks[m]) == "," {
+			m--
+		}
+		if m < 0 {
+			return 0, false
+		}
+		gap := d.text[toks[m].end:toks[k].start]
+		if len(gap) > 8 || strings.Trim(gap, " ,\n\r\t") != "" || strings.Count(gap, "\n") > 2 {
+			return 0, false
+		}
+		// A span ending here.
+		n := -1
+		for q := range spans {
+			if q != self && !dead[q] && spans[q].End == toks[m].end {
+				n = q
+			}
+		}
+		if n >= 0 {
+			if spans[n].Type == EntityStreetAddress && hasDigit(d.text[spans[n].Start:spans[n].End]) && hasLetter(d.text[spans[n].Start:spans[n].End]) {
+				return spans[n].Start, true // the street itself
+			}
+			if spans[n].Type != EntityLocation && spans[n].Type != EntityStreetAddress {
+				return 0, false
+			}
+			k = tokAtOrAfter(toks, spans[n].Start)
+			continue
+		}
+		t := toks[m]
+		if t.kind == tokWord && t.allCap && t.end-t.start == 2 {
+			k = m
+			continue
+		}
+		// The segment of the line that ends at toks[m].
+		q := m
+		words, nums := 0, 0
+		for q >= 0 {
+			tq := toks[q]
+			if tq.kind == tokNum && tq.end-tq.start <= 6 {
+				nums++
+			} else if tq.kind == tokWord && (tq.cap || !asciiOnly(d.str(tq)) || placeInner[d.lower(tq)] || nameParticles[d.lower(tq)]) &&
+				(tq.flags&gStop == 0 || tq.flags&gStreet != 0 || placeInner[d.lower(tq)]) && !streetCueVerbs[d.lower(tq)] {
+				words++
+			} else if !(tq.kind == tokPunct && d.str(tq) == "." && q > 0 && q < m && toks[q+1].gap && toks[q-1].kind == tokWord && toks[q-1].end-toks[q-1].start <= 4) {
+				break
+			}
+			if tq.nl || overlapsHard(spans, self, tq.start, tq.end) {
+				if overlapsHard(spans, self, tq.start, tq.end) {
+					return 0, false
+				}
+				q--
+				break
+			}
+			q--
+		}
+		first := q + 1
+		for first <= m && toks[first].kind == tokPunct {
+			first++
+		}
+		if first > m || words == 0 || words > 6 {
+			return 0, false
+		}
+		if nums > 0 {
+			if toks[m].kind != tokNum && !(toks[first].kind == tokNum) {
+				return 0, false
+			}
+			return toks[first].start, true
+		}
+		if cities > 0 {
+			return 0, false
+		}
+		cities++
+		k = first
+	}
+	return 0, false
+}
+
+func tokAtOrAfter(toks []token, pos int) int {
+	for i := range toks {
+		if toks[i].start >= pos {
+			return i
+		}
+	}
+	return len(toks)
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// overlapsHard reports whether [s, e) overlaps a span other than self that
+// an address may not swallow: anything but an unvalidated name or place.
+func overlapsHard(spans []Span, self, s, e int) bool {
+	for n := range spans {
+		if n != self && spans[n].Start < e && s < spans[n].End &&
+			(spans[n].Validated || spans[n].Type != EntityPerson && spans[n].Type != EntityLocation) {
+			return true
+		}
+	}
+	return false
+}
+
+// zipThenTown reports whether the postal code ending at byte end is
+// followed, on the same line, by a capitalised word.
+func zipThenTown(d *doc, toks []token, end int) bool {
+	k := tokAtOrAfter(toks, end)
+	return k < len(toks) && toks[k].gap && !toks[k].nl && toks[k].kind == tokWord && toks[k].cap
+}
+
+// isCountryAt reports whether a country name (one or two words) starts at
+// toks[k].
+func isCountryAt(d *doc, toks []token, k int) bool {
+	if k >= len(toks) || toks[k].kind != tokWord || !toks[k].cap || toks[k].flags&(gPlace|gPlaceStart) == 0 {
+		return false
+	}
+	g := loadGazetteer()
+	w := d.lower(toks[k])
+	if g.places[w]&gCountry != 0 {
+		return true
+	}
+	if k+1 < len(toks) && toks[k+1].kind == tokWord && !toks[k+1].nl {
+		return g.places[w+" "+d.lower(toks[k+1])]&gCountry != 0
+	}
+	return false
+}
+
+// runHasCountry reports whether a country name starts at one of the
+// tokens toks[from:to] (a city run that ends in its country: "Soloi
+// Cyprus").
+func runHasCountry(d *doc, toks []token, from, to int) bool {
+	for q := from; q < to && q < len(toks); q++ {
+		if isCountryAt(d, toks, q) {
+			return true
+		}
+	}
+	return false
+}
