@@ -37,6 +37,10 @@ var streetPrefixTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", 
 var streetSuffixes = []string{"vej", "gade", "gatan", "vägen", "vagen", "gata", "veien", "vegen", "straße", "strasse", "weg", "gasse",
 	"platz", "allee", "tie", "katu", "kuja", "polku", "utca", "laan", "straat", "gracht", "steig", "ring", "damm", "stien", "bakken"}
 
+// streetParticles join the words of street names in Romance languages:
+// "Via dei Fiorentini", "Rua Vinte e Cinco de Setembro", "Rue des Tuileries".
+var streetParticles = wordSet("dei", "degli", "delle", "della", "dello", "e", "des", "d", "du", "das", "dos", "do", "da", "de", "del")
+
 var unitWords = wordSet("apt", "apartment", "suite", "ste", "unit", "flat", "piso", "puerta", "pta", "dpto", "depto", "departamento",
 	"box", "psc", "floor", "fl", "planta", "bloque", "portal", "escalera", "esc", "interior", "int", "local", "oficina", "office", "room", "rm", "bldg", "building", "edificio")
 
@@ -179,7 +183,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			}
 			k := j
 			words := 0
-			for k < len(toks) && words < 5 && isNameWord(k) && !toks[k].nl && (toks[k].cap || nameParticles[d.lower(toks[k])] || words > 0 && !toks[k].cap && f&gStreet != 0) {
+			for k < len(toks) && words < 5 && isNameWord(k) && !toks[k].nl && (toks[k].cap || nameParticles[d.lower(toks[k])] || streetParticles[d.lower(toks[k])] && k+1 < len(toks) && toks[k+1].cap || words > 0 && !toks[k].cap && f&gStreet != 0) {
 				if _, _, sn := sinNumero(d, toks, k); sn {
 					break
 				}

@@ -85,6 +85,7 @@ func TestRecognizersMore(t *testing.T) {
 		{"unknown street between two numbers", "The bus drops you off at 077 Příční 1429 tomorrow", "", []found{{EntityStreetAddress, "077"}, {EntityStreetAddress, "Příční 1429"}}},
 		{"date is not a numbered street", "we met on 12 March 2024 at noon", "", []found{{EntityDateTime, "12 March 2024"}}},
 		{"name stops before an address unit", "Dr. Cindy Holinka Apt. 117 5720 Skoanveien 226", "", []found{{EntityPerson, "Cindy Holinka"}, {EntityStreetAddress, "Apt. 117 5720 Skoanveien 226"}}},
+		{"street with inner particles", "Timotea lives on Via dei Fiorentini 17 street.", "", []found{{EntityPerson, "Timotea"}, {EntityStreetAddress, "Via dei Fiorentini 17"}}},
 		{"street then sentence", "I live at 24 Clarke Avenue, and Tom visits", "", []found{{EntityStreetAddress, "24 Clarke Avenue"}, {EntityPerson, "Tom"}}},
 	}
 	for _, tt := range tests {
