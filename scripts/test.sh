@@ -331,7 +331,7 @@ gated_eval() {
 	note "eval pii presidio_synth_dataset_v2"
 	"$bin/veil" eval pii "$data/pii/presidio_synth_dataset_v2.json" \
 		--min-f1 EMAIL_ADDRESS=0.98,CREDIT_CARD=0.98,IBAN_CODE=0.98,IP_ADDRESS=0.98,US_SSN=0.98 \
-		--min-f2 ALL=0.60
+		--min-f2 ALL=0.70,PERSON=0.80 --max-leak 0.15
 	note "eval conversations qa/conversations.yaml"
 	"$bin/veil" eval conversations qa/conversations.yaml
 	rm -rf "$bin"
