@@ -174,3 +174,33 @@ func TestCompleteWithReply(t *testing.T) {
 		t.Errorf("outbox after a second completion = %+v, %v; want nothing", items, err)
 	}
 }
+
+func TestPurgeDropsOldSentReplies(t *testing.T) {
+	t.Parallel()
+	clk := &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	s := openIn(t, newSchema(t), Options{Now: clk.Now})
+	migrate(t, s)
+	ctx := t.Context()
+	sent, err := s.EnqueueOutbox(ctx, "subj-a", []byte("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := s.EnqueueOutbox(ctx, "subj-b", []byte("y"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkSent(ctx, sent); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(48 * time.Hour)
+	if _, err := s.Purge(ctx, clk.Now(), 24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM outbox WHERE id = $1`, sent).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("old sent reply kept: %d, %v", n, err)
+	}
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM outbox WHERE id = $1`, pending).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("unsent reply purged: %d, %v", n, err)
+	}
+}

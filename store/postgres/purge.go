@@ -12,12 +12,13 @@ import (
 
 // Purge deletes records, vault entries and dialog states whose expiry is
 // before now, and seen message IDs received before now-dedupeWindow that are
-// no longer in the inbox. It deletes in batches of Options.PurgeBatch rows,
+// no longer in the inbox, and outbox rows sent before then. It deletes in batches of Options.PurgeBatch rows,
 // each batch its own short statement under the query deadline, so a large
 // backlog neither holds long locks nor hits the timeout. Several replicas
 // may purge at once: SKIP LOCKED keeps them off each other's rows.
 func (s *Store) Purge(ctx context.Context, now time.Time, dedupeWindow time.Duration) (store.PurgeStats, error) {
 	var st store.PurgeStats
+	var sentReplies int // not part of store.PurgeStats: an outbox is this store's own
 	steps := []struct {
 		name  string
 		count *int
@@ -33,6 +34,10 @@ func (s *Store) Purge(ctx context.Context, now time.Time, dedupeWindow time.Dura
 		{"seen ids", &st.SeenIDs, `DELETE FROM seen_messages WHERE id IN (
 			SELECT s.id FROM seen_messages s WHERE s.seen_at < $1
 			AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.id = s.id) LIMIT $2 FOR UPDATE OF s SKIP LOCKED)`, now.Add(-dedupeWindow)},
+		// Sent replies keep a row (no payload) for a while: a late status
+		// webhook may still confirm them.
+		{"sent replies", &sentReplies, `DELETE FROM outbox WHERE id IN (
+			SELECT id FROM outbox WHERE sent_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`, now.Add(-dedupeWindow)},
 	}
 	for _, step := range steps {
 		for {
