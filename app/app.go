@@ -131,7 +131,7 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Option
 		}
 	}
 	a.Dialogs = dialogs.NewEngine(bot, st, cfg.Retention.DialogState, a.now)
-	nluChain, err := newNLU(ctx, cfg, bot, log)
+	nluChain, err := newNLU(ctx, cfg, bot, st, log)
 	if err != nil {
 		return nil, err
 	}

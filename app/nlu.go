@@ -13,13 +13,16 @@ import (
 	"github.com/veilhq/veil/nlu"
 	"github.com/veilhq/veil/nlu/chain"
 	"github.com/veilhq/veil/nlu/classifier"
+	"github.com/veilhq/veil/nlu/embed"
 	"github.com/veilhq/veil/nlu/llmclass"
 	"github.com/veilhq/veil/nlu/rules"
+	"github.com/veilhq/veil/store"
+	"github.com/veilhq/veil/store/postgres"
 )
 
 // newNLU builds the configured parser chain for a bot. The classifier is
 // loaded from nlu.model, or trained on the bot's examples.
-func newNLU(ctx context.Context, cfg config.Config, bot *dialogs.Bot, log zerolog.Logger) (*chain.Chain, error) {
+func newNLU(ctx context.Context, cfg config.Config, bot *dialogs.Bot, st store.Store, log zerolog.Logger) (*chain.Chain, error) {
 	var parsers []nlu.Parser
 	for _, name := range cfg.NLU.Pipeline {
 		var p nlu.Parser
@@ -31,6 +34,8 @@ func newNLU(ctx context.Context, cfg config.Config, bot *dialogs.Bot, log zerolo
 			p, err = rulesParser(bot)
 		case "llm":
 			p, err = llmClassifier(ctx, cfg.OpenAI, bot, log)
+		case "embed":
+			p, err = embedClassifier(ctx, cfg, bot, st, log)
 		default:
 			err = fmt.Errorf("unknown parser %q", name)
 		}
@@ -65,6 +70,45 @@ func loadClassifier(ctx context.Context, model string, bot *dialogs.Bot) (nlu.Pa
 		return nil, fmt.Errorf("the bot has no intent examples to train on (add `examples:` to its intents, or drop classifier from nlu.pipeline)")
 	}
 	c := classifier.New(classifier.DefaultConfig())
+	if err := c.Train(ctx, ex); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// embedClassifier ranks intents by the nearest training examples: OpenAI
+// embeddings when an API key is set, the local embedder otherwise; vectors
+// in PostgreSQL (pgvector, HNSW) when that is the store, in memory otherwise.
+func embedClassifier(ctx context.Context, cfg config.Config, bot *dialogs.Bot, st store.Store, log zerolog.Logger) (nlu.Parser, error) {
+	var emb embed.Embedder = embed.NewLocal(0)
+	model := "local"
+	if cfg.OpenAI.APIKey != "" {
+		client, err := llm.NewClient(llm.ClientConfig{BaseURL: cfg.OpenAI.BaseURL, APIKey: cfg.OpenAI.APIKey, Timeout: cfg.OpenAI.Timeout}, log)
+		if err != nil {
+			return nil, err
+		}
+		o, err := embed.NewOpenAI(client, embed.OpenAIConfig{Model: cfg.NLU.EmbeddingModel})
+		if err != nil {
+			return nil, err
+		}
+		emb, model = o, cfg.NLU.EmbeddingModel
+	}
+	var idx embed.Index = embed.NewMemory()
+	if pg, ok := st.(*postgres.Store); ok {
+		p, err := embed.NewPostgres(pg, bot.Name+"/"+model)
+		if err != nil {
+			return nil, err
+		}
+		idx = p
+	}
+	c, err := embed.New(emb, idx, embed.Config{})
+	if err != nil {
+		return nil, err
+	}
+	ex := bot.Examples()
+	if len(ex) == 0 {
+		return nil, fmt.Errorf("the bot has no intent examples to embed")
+	}
 	if err := c.Train(ctx, ex); err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func (q *QARunner) Start(ctx context.Context, c conversations.ConversationInfo) 
 	}
 	var parser nlu.Parser
 	if err == nil {
-		parser, err = newNLU(ctx, cfg, bot, log)
+		parser, err = newNLU(ctx, cfg, bot, st, log)
 	}
 	if err != nil {
 		st.Close()

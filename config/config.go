@@ -112,7 +112,10 @@ type NLU struct {
 	// Pipeline lists the intent parsers tried in order; the first confident
 	// one wins: classifier (trained locally), rules (the bot's keywords),
 	// llm (the OpenAI-compatible model; needs openai.api_key).
-	Pipeline []string `yaml:"pipeline" validate:"min=1,dive,oneof=classifier rules llm"`
+	Pipeline []string `yaml:"pipeline" validate:"min=1,dive,oneof=classifier rules llm embed"`
+	// EmbeddingModel is the OpenAI-compatible embedding model of the embed
+	// parser when an API key is set (otherwise a local embedder is used).
+	EmbeddingModel string `yaml:"embedding_model" validate:"required"`
 	// Threshold is the confidence an intent needs to start a dialog.
 	Threshold float64 `yaml:"threshold" validate:"gte=0,lte=1"`
 	// MarginThreshold: when the top two intents are closer than this, the
@@ -156,7 +159,7 @@ func Default() Config {
 		},
 		Pipeline:  Pipeline{TurnTimeout: 10 * time.Second, ClaimLease: 30 * time.Second},
 		Anonymize: Anonymize{Language: "en", Threshold: 0.4},
-		NLU:       NLU{Pipeline: []string{"classifier", "rules"}, Threshold: 0.5, MarginThreshold: 0.1},
+		NLU:       NLU{Pipeline: []string{"classifier", "rules"}, Threshold: 0.5, MarginThreshold: 0.1, EmbeddingModel: "text-embedding-3-small"},
 	}
 }
 

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/veilhq/veil/config"
+	"github.com/veilhq/veil/keyring"
+	"github.com/veilhq/veil/store/postgres"
+	"github.com/veilhq/veil/store/postgres/pgtest"
+)
+
+// The embed parser on PostgreSQL keeps the example vectors in pgvector and
+// routes by nearest neighbour; the embedded store keeps them in memory.
+func TestEmbedParserRoutes(t *testing.T) {
+	for _, pg := range []bool{false, true} {
+		name := "embedded"
+		if pg {
+			name = "postgres"
+		}
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			cfg := config.Default()
+			cfg.DataDir = t.TempDir()
+			cfg.NLU.Pipeline = []string{"embed"}
+			opts := Options{}
+			if pg {
+				cfg.DatabaseURL = "postgres://ignored@localhost/veil"
+				cfg.MasterKey = keyring.GenerateMasterKey()
+				st := pgtest.Open(t, pgtest.Schema(t), postgres.Options{})
+				opts.Store = st
+			}
+			a, err := New(ctx, cfg, zerolog.Nop(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close(ctx)
+			const user = "447700900666"
+			say(t, a, "m1", user, "hi")
+			press(t, a, "m2", user, "consent:agree")
+			out := say(t, a, "m3", user, "what time do you open on saturday?")
+			if len(out) == 0 || !strings.Contains(out[0].Text, "Monday to Friday") {
+				t.Fatalf("reply = %+v", out)
+			}
+			if pg {
+				var n int
+				if err := opts.Store.(*postgres.Store).Pool().QueryRow(ctx, `SELECT count(*) FROM intent_vectors`).Scan(&n); err != nil || n < 40 {
+					t.Fatalf("intent vectors in PostgreSQL: %d, %v", n, err)
+				}
+			}
+		})
+	}
+}
