@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/veilhq/veil/config"
+	"github.com/veilhq/veil/internal/openaitest"
 	"github.com/veilhq/veil/keyring"
 	"github.com/veilhq/veil/store/postgres"
 	"github.com/veilhq/veil/store/postgres/pgtest"
@@ -52,5 +53,36 @@ func TestEmbedParserRoutes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The llm parser asks the chat model (pseudonymized text only) and routes
+// on its JSON answer; a broken answer means no intent.
+func TestLLMParserRoutes(t *testing.T) {
+	ctx := context.Background()
+	srv := openaitest.New(t)
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.NLU.Pipeline = []string{"llm"}
+	cfg.OpenAI.BaseURL, cfg.OpenAI.APIKey = srv.URL, openaitest.DefaultAPIKey
+	a, err := New(ctx, cfg, zerolog.Nop(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(ctx)
+	const user = "447700900665"
+	say(t, a, "m1", user, "hi")
+	press(t, a, "m2", user, "consent:agree")
+	srv.QueueChat(openaitest.CompletionJSON(map[string]any{"intent": "opening_hours", "confidence": 0.93}))
+	out := say(t, a, "m3", user, "are you around on saturdays? mail me at llm.parse@example.com")
+	if len(out) == 0 || !strings.Contains(out[0].Text, "Monday to Friday") {
+		t.Fatalf("reply = %+v", out)
+	}
+	srv.AssertNoRaw(t, "llm.parse@example.com")
+	// Not JSON: no intent, so the fallback (here the LLM responder) answers.
+	srv.QueueChat(openaitest.Completion("sure thing!"), openaitest.Completion("Happy to help."))
+	out = say(t, a, "m4", user, "hmm")
+	if len(out) == 0 || strings.Contains(out[0].Text, "Monday to Friday") {
+		t.Fatalf("a non-JSON classification routed to an intent: %+v", out)
 	}
 }
