@@ -243,3 +243,35 @@ func TestExportMyData(t *testing.T) {
 		}
 	}
 }
+
+func TestAnonymizerListsAndPatternsFromConfig(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Anonymize.AllowList = []string{"help@shop.example"}
+	cfg.Anonymize.DenyList = map[string][]string{"PERSON": {"Zorblax"}}
+	cfg.Anonymize.Patterns = []anonymize.PatternConfig{{Name: "loyalty", Type: "LOYALTY_ID", Regex: `\bLY-\d{6}\b`, Score: 0.9}}
+	a, err := New(ctx, cfg, zerolog.Nop(), Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(ctx)
+	const user = "447700900112"
+	say(t, a, "m1", user, "hi")
+	press(t, a, "m2", user, "consent:agree")
+	say(t, a, "m3", user, "I wrote to help@shop.example about card LY-123456, ask for Zorblax")
+	recs, err := a.Store.Records(ctx, a.Keys.Subject(user))
+	if err != nil || len(recs) == 0 {
+		t.Fatal(recs, err)
+	}
+	got := recs[0].Text
+	for _, want := range []string{"help@shop.example", "<LOYALTY_ID_1>", "<PERSON_1>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stored %q, want it to contain %q", got, want)
+		}
+	}
+	if strings.Contains(got, "LY-123456") || strings.Contains(got, "Zorblax") {
+		t.Errorf("custom or deny-listed value stored in clear: %q", got)
+	}
+}

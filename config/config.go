@@ -14,6 +14,7 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"github.com/veilhq/veil/admin"
+	"github.com/veilhq/veil/anonymize"
 	"gopkg.in/yaml.v3"
 )
 
@@ -105,6 +106,17 @@ type Anonymize struct {
 	// and the sender's own number gives none.
 	DefaultRegion string `yaml:"default_region" validate:"omitempty,len=2,uppercase"`
 	Language      string `yaml:"language" validate:"oneof=en es"`
+	// AllowList values are never treated as personal data (the business's
+	// own support address, a product named "Paris").
+	AllowList []string `yaml:"allow_list"`
+	// DenyList maps an entity type to values always treated as that type.
+	DenyList map[string][]string `yaml:"deny_list"`
+	// Patterns are custom regex recognizers (name, type, regex, score, context).
+	Patterns []anonymize.PatternConfig `yaml:"patterns" validate:"dive"`
+	// Context and NegativeContext add words that raise or lower a nearby
+	// unvalidated span's score: language ("" for all) → entity type → words.
+	Context         map[string]map[string][]string `yaml:"context"`
+	NegativeContext map[string]map[string][]string `yaml:"negative_context"`
 }
 
 // NLU configures intent recognition and routing.
