@@ -36,6 +36,10 @@ const (
 	gZipCue                          // zip, postcode…
 	gField                           // name, nombre… (a field label)
 	gDLCue                           // license, licencia, dl…
+	gAddrField                       // a word of addressFieldWords
+	gMilitary                        // a word of militaryPost
+	gStreetCue                       // a word of streetCueVerbs
+	gIntroEnd                        // a word of introEnd
 )
 
 type gazetteer struct {
@@ -83,6 +87,9 @@ var loadGazetteer = sync.OnceValue(func() *gazetteer {
 	}{
 		{streetPrefixTypes, gStreetPrefix}, {unitWords, gUnit}, {personTitles, gTitle}, {weekdays, gWeekday},
 		{zipCues, gZipCue}, {personFields, gField},
+		// Membership bits of small word sets: a recognizer tests the bit
+		// on the token before it pays for a map lookup.
+		{addressFieldWords, gAddrField}, {militaryPost, gMilitary}, {streetCueVerbs, gStreetCue}, {introEnd, gIntroEnd},
 	} {
 		for w := range set.words {
 			g.words[w] |= set.flag

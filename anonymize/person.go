@@ -95,7 +95,7 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 	}
 	var out []Span
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != tokWord || !cls[i].cap && !cls[i].first && !cls[i].last && !(i > 0 && introEnd[d.lower(toks[i-1])]) {
+		if toks[i].kind != tokWord || !cls[i].cap && !cls[i].first && !cls[i].last && !(i > 0 && toks[i-1].flags&gIntroEnd != 0 && introEnd[d.lower(toks[i-1])]) {
 			continue // every rule starts at a capitalised word, a listed name or after "my name is"
 		}
 		start, score, strong, takeNext := -1, 0.0, false, false
