@@ -47,6 +47,8 @@ type gazetteer struct {
 	// places maps a lower-cased multi-word place name to its flag.
 	places   map[string]uint32
 	maxWords int // the most words in a place name
+	// table holds words for the per-token lookups of flags.
+	table *wordTable
 }
 
 var loadGazetteer = sync.OnceValue(func() *gazetteer {
@@ -104,6 +106,7 @@ var loadGazetteer = sync.OnceValue(func() *gazetteer {
 	for w := range personCuesByLast {
 		g.words[w] |= gPersonCue
 	}
+	g.table = newWordTable(g.words)
 	return g
 })
 
@@ -158,11 +161,12 @@ func (g *gazetteer) addPlaces(name string, flag uint32) {
 // flags returns the flags of a lower-cased word (accents folded as a
 // fallback).
 func (g *gazetteer) flags(w string) uint32 {
-	if f, ok := g.words[w]; ok {
+	if f, ok := g.table.get(w); ok {
 		return f
 	}
 	if f := foldAccents(w); f != w {
-		return g.words[f]
+		f, _ := g.table.get(f)
+		return f
 	}
 	return 0
 }

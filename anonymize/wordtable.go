@@ -1,0 +1,83 @@
+package anonymize
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// wordTable is a read-only hash table from lower-cased words to gazetteer
+// flags, built once from gazetteer.words. Every token of every message is
+// looked up in it, so it keeps words of up to 16 bytes inline in the slot:
+// a lookup hashes two machine words, touches one slot (rarely two) and
+// compares integers, with no pointer to follow. Longer words go to a map.
+type wordTable struct {
+	slots []wordSlot
+	mask  uint64
+	long  map[string]uint32
+}
+
+type wordSlot struct {
+	k0, k1 uint64 // the word's bytes, little-endian, zero-padded
+	n      uint32 // the word's length; 0 marks an empty slot
+	flags  uint32
+}
+
+func newWordTable(words map[string]uint32) *wordTable {
+	short := 0
+	for w := range words {
+		if len(w) <= 16 {
+			short++
+		}
+	}
+	// Load factor at most 1/2 keeps linear probes short.
+	size := 1 << bits.Len(uint(short*2))
+	t := &wordTable{slots: make([]wordSlot, size), mask: uint64(size - 1), long: map[string]uint32{}}
+	for w, f := range words {
+		if len(w) > 16 || len(w) == 0 {
+			t.long[w] = f
+			continue
+		}
+		k0, k1 := wordKey(w)
+		for i := wordHash(k0, k1, len(w)) & t.mask; ; i = (i + 1) & t.mask {
+			s := &t.slots[i]
+			if s.n == 0 {
+				*s = wordSlot{k0: k0, k1: k1, n: uint32(len(w)), flags: f}
+				break
+			}
+		}
+	}
+	return t
+}
+
+// wordKey packs a word of at most 16 bytes into two integers.
+func wordKey(w string) (k0, k1 uint64) {
+	var b [16]byte
+	copy(b[:], w)
+	return binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+}
+
+func wordHash(k0, k1 uint64, n int) uint64 {
+	h := k0*0x9E3779B97F4A7C15 ^ k1*0xC2B2AE3D27D4EB4F ^ uint64(n)
+	h ^= h >> 29
+	h *= 0xBF58476D1CE4E5B9
+	return h ^ h>>32
+}
+
+// get returns the flags of w and whether w is in the table.
+func (t *wordTable) get(w string) (uint32, bool) {
+	if len(w) > 16 || len(w) == 0 {
+		f, ok := t.long[w]
+		return f, ok
+	}
+	k0, k1 := wordKey(w)
+	n := uint32(len(w))
+	for i := wordHash(k0, k1, len(w)) & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.n == 0 {
+			return 0, false
+		}
+		if s.k0 == k0 && s.k1 == k1 && s.n == n {
+			return s.flags, true
+		}
+	}
+}
