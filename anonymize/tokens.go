@@ -216,10 +216,15 @@ func tokenizeInto(toks []token, text string) []token {
 		t.end = j
 		t.allCap = letters >= 2 && upper == letters
 		t.low = text[i:j]
-		if upper > 0 {
+		if upper == 0 {
+			t.flags = g.flags(t.low)
+		} else if f, low, ok := g.table.getLower(t.low); ok {
+			// A gazetteer word: its lower-cased text is the table's copy.
+			t.low, t.flags = low, f
+		} else {
 			t.low = lower(t.low)
+			t.flags = g.flags(t.low)
 		}
-		t.flags = g.flags(t.low)
 		toks = append(toks, t)
 		i = j
 	}

@@ -3,6 +3,8 @@ package anonymize
 import (
 	"encoding/binary"
 	"math/bits"
+	"strings"
+	"unicode/utf8"
 )
 
 // wordTable is a read-only hash table from lower-cased words to gazetteer
@@ -14,12 +16,16 @@ type wordTable struct {
 	slots []wordSlot
 	mask  uint64
 	long  map[string]uint32
+	// arena holds every short word once; a slot points into it, so a
+	// token's lower-cased text can be taken from here without allocating.
+	arena string
 }
 
 type wordSlot struct {
 	k0, k1 uint64 // the word's bytes, little-endian, zero-padded
 	n      uint32 // the word's length; 0 marks an empty slot
 	flags  uint32
+	off    uint32 // the word's offset in arena
 }
 
 func newWordTable(words map[string]uint32) *wordTable {
@@ -32,6 +38,7 @@ func newWordTable(words map[string]uint32) *wordTable {
 	// Load factor at most 1/2 keeps linear probes short.
 	size := 1 << bits.Len(uint(short*2))
 	t := &wordTable{slots: make([]wordSlot, size), mask: uint64(size - 1), long: map[string]uint32{}}
+	var arena strings.Builder
 	for w, f := range words {
 		if len(w) > 16 || len(w) == 0 {
 			t.long[w] = f
@@ -41,11 +48,13 @@ func newWordTable(words map[string]uint32) *wordTable {
 		for i := wordHash(k0, k1, len(w)) & t.mask; ; i = (i + 1) & t.mask {
 			s := &t.slots[i]
 			if s.n == 0 {
-				*s = wordSlot{k0: k0, k1: k1, n: uint32(len(w)), flags: f}
+				*s = wordSlot{k0: k0, k1: k1, n: uint32(len(w)), flags: f, off: uint32(arena.Len())}
+				arena.WriteString(w)
 				break
 			}
 		}
 	}
+	t.arena = arena.String()
 	return t
 }
 
@@ -54,6 +63,36 @@ func wordKey(w string) (k0, k1 uint64) {
 	var b [16]byte
 	copy(b[:], w)
 	return binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+}
+
+// getLower looks up an ASCII word of at most 16 bytes, lower-casing it on
+// the way, and returns its flags and its lower-cased text from the arena.
+// ok is false when the word is not ASCII, too long or not in the table.
+func (t *wordTable) getLower(w string) (flags uint32, low string, ok bool) {
+	if len(w) > 16 || len(w) == 0 {
+		return 0, "", false
+	}
+	var k [2]uint64
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return 0, "", false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		k[i>>3] |= uint64(c) << (8 * (i & 7))
+	}
+	n := uint32(len(w))
+	for i := wordHash(k[0], k[1], len(w)) & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.n == 0 {
+			return 0, "", false
+		}
+		if s.k0 == k[0] && s.k1 == k[1] && s.n == n {
+			return s.flags, t.arena[s.off : s.off+n], true
+		}
+	}
 }
 
 func wordHash(k0, k1 uint64, n int) uint64 {

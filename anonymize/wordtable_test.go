@@ -1,6 +1,9 @@
 package anonymize
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestWordTable checks the gazetteer's word table against the map it was
 // built from: every word present with its flags, absent words absent.
@@ -19,5 +22,28 @@ func TestWordTable(t *testing.T) {
 		if f, ok := g.table.get(w); ok {
 			t.Errorf("get(%q) = %d, true; want absent", w, f)
 		}
+	}
+}
+
+// TestWordTableGetLower checks the lower-casing lookup against get.
+func TestWordTableGetLower(t *testing.T) {
+	g := loadGazetteer()
+	for _, w := range []string{"The", "MARÍA", "Laura", "LONDON", "Xyzzyqq", "I", "Madrid", "ThisIsAVeryLongWordIndeed", "ÁVILA", "Calle"} {
+		t.Run(w, func(t *testing.T) {
+			f, low, ok := g.table.getLower(w)
+			if !asciiOnly(w) || len(w) > 16 {
+				if ok {
+					t.Fatalf("getLower(%q) ok for a word it must leave to the slow path", w)
+				}
+				return
+			}
+			wf, wok := g.table.get(strings.ToLower(w))
+			if ok != wok || f != wf {
+				t.Fatalf("getLower(%q) = %d, %v; get = %d, %v", w, f, ok, wf, wok)
+			}
+			if ok && low != strings.ToLower(w) {
+				t.Fatalf("getLower(%q) low = %q", w, low)
+			}
+		})
 	}
 }
