@@ -201,9 +201,17 @@ func (a *Analyzer) Options(opts ...AnalyzeOption) AnalyzeOptions {
 // Analyze returns the personal data found in text: non-overlapping spans,
 // sorted by Start, on rune boundaries.
 func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
-	o := a.Options(opts...)
-	d := &doc{text: text, opts: o, pooled: true}
+	d := newDoc(text)
 	defer d.release()
+	// The options are set in the pooled doc: an option function writing
+	// through a pointer would otherwise move them to the heap every call.
+	d.opts = AnalyzeOptions{Language: a.cfg.Language, Region: a.cfg.Region, minScore: a.cfg.Threshold}
+	for _, f := range opts {
+		if f != nil {
+			f(&d.opts)
+		}
+	}
+	o := d.opts
 	var all []Span
 	var present [256]bool
 	for i := 0; i < len(text); i++ {
