@@ -1,7 +1,6 @@
 package anonymize
 
 import (
-	"encoding/binary"
 	"math/bits"
 	"strings"
 	"unicode/utf8"
@@ -58,11 +57,33 @@ func newWordTable(words map[string]uint32) *wordTable {
 	return t
 }
 
-// wordKey packs a word of at most 16 bytes into two integers.
+// wordKey packs a word of at most 16 bytes into two integers,
+// little-endian and zero-padded. It reads the bytes into registers: a copy
+// into a buffer and a wide load back would stall on store forwarding.
 func wordKey(w string) (k0, k1 uint64) {
-	var b [16]byte
-	copy(b[:], w)
-	return binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+	n := len(w)
+	if n >= 8 {
+		k0 = le64(w)
+		if n == 16 {
+			return k0, le64(w[8:])
+		}
+		for i := 8; i < n; i++ {
+			k1 |= uint64(w[i]) << (8 * (i - 8))
+		}
+		return k0, k1
+	}
+	for i := 0; i < n; i++ {
+		k0 |= uint64(w[i]) << (8 * i)
+	}
+	return k0, 0
+}
+
+// le64 reads the first 8 bytes of s as a little-endian integer (the
+// compiler turns it into one load).
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // getLower looks up an ASCII word of at most 16 bytes, lower-casing it on

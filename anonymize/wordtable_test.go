@@ -47,3 +47,21 @@ func TestWordTableGetLower(t *testing.T) {
 		})
 	}
 }
+
+// TestWordKey checks the packed key against a byte-by-byte reference.
+func TestWordKey(t *testing.T) {
+	for _, w := range []string{"a", "abcdefg", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "ñandú", "x\x00y"} {
+		t.Run(w, func(t *testing.T) {
+			var b [16]byte
+			copy(b[:], w)
+			var want [2]uint64
+			for i, c := range b {
+				want[i/8] |= uint64(c) << (8 * (i % 8))
+			}
+			k0, k1 := wordKey(w)
+			if k0 != want[0] || k1 != want[1] {
+				t.Fatalf("wordKey(%q) = %x %x, want %x %x", w, k0, k1, want[0], want[1])
+			}
+		})
+	}
+}
