@@ -296,7 +296,7 @@ var militaryUnits = wordSet("psc", "unit", "cmr", "uss", "usns", "usnv", "uscgc"
 func militaryAddresses(d *doc, toks []token) []Span {
 	var out []Span
 	for i := 0; i+2 < len(toks); i++ {
-		if toks[i].kind != tokWord || !militaryPost[d.lower(toks[i])] {
+		if toks[i].kind != tokWord || toks[i].flags&gMilitary == 0 || !militaryPost[d.lower(toks[i])] {
 			continue
 		}
 		st := d.lower(toks[i+1])
@@ -331,7 +331,7 @@ var streetCueVerbs = wordSet("lives", "live", "living", "lived", "located", "add
 func cuedStreets(d *doc, toks []token) []Span {
 	var out []Span
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != tokWord || !streetCueVerbs[d.lower(toks[i])] {
+		if toks[i].kind != tokWord || toks[i].flags&gStreetCue == 0 || !streetCueVerbs[d.lower(toks[i])] {
 			continue
 		}
 		j := i + 1
@@ -407,7 +407,7 @@ var addressFieldWords = wordSet("domicilio", "dirección", "direccion", "address
 func addressFields(d *doc, toks []token) []Span {
 	var out []Span
 	for i := 0; i+2 < len(toks); i++ {
-		if toks[i].kind != tokWord || !addressFieldWords[d.lower(toks[i])] || d.str(toks[i+1]) != ":" {
+		if toks[i].kind != tokWord || toks[i].flags&gAddrField == 0 || !addressFieldWords[d.lower(toks[i])] || d.str(toks[i+1]) != ":" {
 			continue
 		}
 		k := i + 2

@@ -92,6 +92,11 @@ type Analyzer struct {
 	context  map[string]map[string]map[string]bool // lang → type → words
 	negative map[string]map[string]map[string]bool
 	needs    []string // per recognizer, bytes one of which must be present ("" = none)
+	// Per recognizer: the fewest ASCII digits a text needs for it to find
+	// anything, and its doc or options form (asserted once, not per call).
+	minDigits []int
+	docRecs   []docRecognizer
+	optRecs   []OptionsRecognizer
 }
 
 // ErrNoRecognizers is returned by NewAnalyzer when it is given none; pass
@@ -151,10 +156,18 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 	cfg.Region = asciiUpper(cfg.Region)
 	a := &Analyzer{cfg: cfg, recs: slices.Clone(recs), context: buildContext(cfg.Context), negative: buildWordMap(cfg.NegativeContext)}
 	a.needs = make([]string, len(a.recs))
+	a.minDigits = make([]int, len(a.recs))
+	a.docRecs = make([]docRecognizer, len(a.recs))
+	a.optRecs = make([]OptionsRecognizer, len(a.recs))
 	for i, r := range a.recs {
 		if nb, ok := r.(needsBytes); ok {
 			a.needs[i] = nb.needs()
 		}
+		if md, ok := r.(needsDigits); ok {
+			a.minDigits[i] = md.minDigits()
+		}
+		a.docRecs[i], _ = r.(docRecognizer)
+		a.optRecs[i], _ = r.(OptionsRecognizer)
 		if _, ok := r.(docRecognizer); ok {
 			// Load the gazetteers now (~40 ms) rather than on the first
 			// message.
@@ -201,15 +214,28 @@ func (a *Analyzer) Options(opts ...AnalyzeOption) AnalyzeOptions {
 // Analyze returns the personal data found in text: non-overlapping spans,
 // sorted by Start, on rune boundaries.
 func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
-	o := a.Options(opts...)
-	d := &doc{text: text, opts: o, pooled: true}
+	d := newDoc(text)
 	defer d.release()
+	// The options are set in the pooled doc: an option function writing
+	// through a pointer would otherwise move them to the heap every call.
+	d.opts = AnalyzeOptions{Language: a.cfg.Language, Region: a.cfg.Region, minScore: a.cfg.Threshold}
+	for _, f := range opts {
+		if f != nil {
+			f(&d.opts)
+		}
+	}
+	o := d.opts
 	var all []Span
 	var present [256]bool
+	digits := 0
 	for i := 0; i < len(text); i++ {
-		present[text[i]] = true
+		c := text[i]
+		present[c] = true
+		if isDigit(c) {
+			digits++
+		}
 	}
-	hasDigit := anyPresent(&present, digitBytes)
+	hasDigit := digits > 0
 	for ri, r := range a.recs {
 		if need := a.needs[ri]; need != "" {
 			// Cheap prefilter: skip when the text lacks every byte needed.
@@ -217,10 +243,13 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 				continue
 			}
 		}
+		if digits < a.minDigits[ri] {
+			continue
+		}
 		var got []Span
-		if dr, ok := r.(docRecognizer); ok {
+		if dr := a.docRecs[ri]; dr != nil {
 			got = dr.recognizeDoc(d)
-		} else if or, ok := r.(OptionsRecognizer); ok {
+		} else if or := a.optRecs[ri]; or != nil {
 			got = or.RecognizeWithOptions(text, o)
 		} else {
 			got = r.Recognize(text)
@@ -405,6 +434,19 @@ func resolve(text string, spans []Span) []Span {
 type needsBytes interface {
 	needs() string
 }
+
+// needsDigits is implemented by built-in recognizers that can only find
+// something in a text with at least minDigits ASCII digits: a card has
+// 12, an SSN 9, a DNI or NIE 7.
+type needsDigits interface {
+	minDigits() int
+}
+
+func (CreditCardRecognizer) minDigits() int { return 12 }
+func (USSSNRecognizer) minDigits() int      { return 9 }
+func (ESNIFRecognizer) minDigits() int      { return 7 } // NIE: X + 7 digits
+func (UKNINORecognizer) minDigits() int     { return 6 }
+func (LatAmIDRecognizer) minDigits() int    { return 7 } // RUT 1.234.567-K; CURP has 7
 
 func anyPresent(present *[256]bool, bytes string) bool {
 	for i := 0; i < len(bytes); i++ {

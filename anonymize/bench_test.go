@@ -3,8 +3,10 @@ package anonymize
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // chatCorpus builds a deterministic WhatsApp-style corpus: n messages of
@@ -100,6 +102,31 @@ func BenchmarkAnalyze100(b *testing.B) {
 	for b.Loop() {
 		a.Analyze(msg, WithLanguage("es"), WithRegion("ES"))
 	}
+}
+
+// BenchmarkAnalyze100Latency times each Analyze call of
+// BenchmarkAnalyze100 on its own and reports the median (p50-ns) and the
+// 99th percentile (p99-ns) of the last 4096 calls.
+func BenchmarkAnalyze100Latency(b *testing.B) {
+	defer noPhoneCache()()
+	a := DefaultAnalyzer()
+	msg := "hola, soy María García, mi móvil es 612 34 56 78 y mi correo maria@correo.es, gracias!!"
+	msg += strings.Repeat(" ", 100-len(msg))
+	a.Analyze(msg)
+	lang, region := WithLanguage("es"), WithRegion("ES")
+	var lat [4096]time.Duration
+	n := 0
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		t0 := time.Now()
+		a.Analyze(msg, lang, region)
+		lat[n%len(lat)] = time.Since(t0)
+		n++
+	}
+	got := slices.Clone(lat[:min(n, len(lat))])
+	slices.Sort(got)
+	b.ReportMetric(float64(got[len(got)/2].Nanoseconds()), "p50-ns")
+	b.ReportMetric(float64(got[len(got)*99/100].Nanoseconds()), "p99-ns")
 }
 
 // BenchmarkRecognizer runs each built-in recognizer alone over the corpus.

@@ -36,6 +36,10 @@ const (
 	gZipCue                          // zip, postcode…
 	gField                           // name, nombre… (a field label)
 	gDLCue                           // license, licencia, dl…
+	gAddrField                       // a word of addressFieldWords
+	gMilitary                        // a word of militaryPost
+	gStreetCue                       // a word of streetCueVerbs
+	gIntroEnd                        // a word of introEnd
 )
 
 type gazetteer struct {
@@ -43,6 +47,8 @@ type gazetteer struct {
 	// places maps a lower-cased multi-word place name to its flag.
 	places   map[string]uint32
 	maxWords int // the most words in a place name
+	// table holds words for the per-token lookups of flags.
+	table *wordTable
 }
 
 var loadGazetteer = sync.OnceValue(func() *gazetteer {
@@ -83,6 +89,9 @@ var loadGazetteer = sync.OnceValue(func() *gazetteer {
 	}{
 		{streetPrefixTypes, gStreetPrefix}, {unitWords, gUnit}, {personTitles, gTitle}, {weekdays, gWeekday},
 		{zipCues, gZipCue}, {personFields, gField},
+		// Membership bits of small word sets: a recognizer tests the bit
+		// on the token before it pays for a map lookup.
+		{addressFieldWords, gAddrField}, {militaryPost, gMilitary}, {streetCueVerbs, gStreetCue}, {introEnd, gIntroEnd},
 	} {
 		for w := range set.words {
 			g.words[w] |= set.flag
@@ -97,6 +106,7 @@ var loadGazetteer = sync.OnceValue(func() *gazetteer {
 	for w := range personCuesByLast {
 		g.words[w] |= gPersonCue
 	}
+	g.table = newWordTable(g.words)
 	return g
 })
 
@@ -151,11 +161,12 @@ func (g *gazetteer) addPlaces(name string, flag uint32) {
 // flags returns the flags of a lower-cased word (accents folded as a
 // fallback).
 func (g *gazetteer) flags(w string) uint32 {
-	if f, ok := g.words[w]; ok {
+	if f, ok := g.table.get(w); ok {
 		return f
 	}
 	if f := foldAccents(w); f != w {
-		return g.words[f]
+		f, _ := g.table.get(f)
+		return f
 	}
 	return 0
 }

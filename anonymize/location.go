@@ -35,7 +35,8 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 	g := loadGazetteer()
 	var out []Span
 	shout := isShouting(d, toks)
-	var key []byte
+	var keyBuf [64]byte
+	key := keyBuf[:0] // on the stack unless a place name runs longer
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.kind != tokWord || !t.cap && !shout || t.flags&(gPlace|gPlaceStart) == 0 {

@@ -95,7 +95,7 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 	}
 	var out []Span
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != tokWord || !cls[i].cap && !cls[i].first && !cls[i].last && !(i > 0 && introEnd[d.lower(toks[i-1])]) {
+		if toks[i].kind != tokWord || !cls[i].cap && !cls[i].first && !cls[i].last && !(i > 0 && toks[i-1].flags&gIntroEnd != 0 && introEnd[d.lower(toks[i-1])]) {
 			continue // every rule starts at a capitalised word, a listed name or after "my name is"
 		}
 		start, score, strong, takeNext := -1, 0.0, false, false
@@ -299,7 +299,7 @@ func sentenceStart(d *doc, toks []token, i int) bool {
 	switch p {
 	case ".", "!", "?", "¡", "¿", "\"", "“", ">", "-", "*", "•", "(", ":":
 		// After a title ("Dr."), the word is not a sentence start.
-		if p == "." && i >= 2 && personTitles[d.lower(toks[i-2])] {
+		if p == "." && i >= 2 && toks[i-2].kind == tokWord && toks[i-2].flags&gTitle != 0 && personTitles[d.lower(toks[i-2])] {
 			return false
 		}
 		return true
@@ -320,7 +320,8 @@ func personCueAt(d *doc, toks []token, i int) (int, bool) {
 		if p == ":" || p == "." || p == "," || p == "-" {
 			if j-1 >= 0 && toks[j-1].kind == tokWord {
 				w := d.lower(toks[j-1])
-				if p == ":" && personFields[w] || p == "." && personTitles[w] {
+				f := toks[j-1].flags
+				if p == ":" && f&gField != 0 && personFields[w] || p == "." && f&gTitle != 0 && personTitles[w] {
 					return i, false
 				}
 				if p == "," {
@@ -339,7 +340,7 @@ func personCueAt(d *doc, toks []token, i int) (int, bool) {
 		return 0, false
 	}
 	w := d.lower(toks[j])
-	if personTitles[w] {
+	if toks[j].flags&gTitle != 0 && personTitles[w] {
 		return i, false
 	}
 	for _, cue := range personCuesByLast[w] {

@@ -430,8 +430,9 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 // number is an order, invoice or other reference.
 func nearNegative(text string, i int) bool {
 	b, _ := contextWindow(text, i, i, 32)
-	ws := lowerWords(b)
-	for k := len(ws) - 1; k >= 0 && k >= len(ws)-3; k-- {
+	var buf [3]string
+	ws := lastLowerWords(buf[:0], b)
+	for k := len(ws) - 1; k >= 0; k-- {
 		if phoneNegative[ws[k]] {
 			return true
 		}
@@ -494,9 +495,10 @@ func RegionForNumber(waID string) string {
 // type ("24 4966 Bond Street"): the digits are a building number.
 func streetAfter(text string, i int) bool {
 	_, a := contextWindow(text, i, i, 40)
-	ws := lowerWords(a)
+	var buf [3]string
+	ws := firstLowerWords(buf[:0], a)
 	g := loadGazetteer()
-	for k := 0; k < len(ws) && k < 3; k++ {
+	for k := 0; k < len(ws); k++ {
 		if g.flags(ws[k])&gStreet != 0 && len(ws[k]) > 1 || isStreetSuffixWord(ws[k]) {
 			return true
 		}

@@ -73,6 +73,61 @@ func lowerWords(s string) []string {
 	return out
 }
 
+// firstLowerWords appends to dst[:0] the first cap(dst) words of s as
+// lowerWords splits and lower-cases them, without allocating the slice.
+func firstLowerWords(dst []string, s string) []string {
+	out := dst[:0]
+	if cap(out) == 0 {
+		return out
+	}
+	start := -1
+	for i, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && start < 0 {
+			start = i
+		} else if !w && start >= 0 {
+			out = append(out, strings.ToLower(s[start:i]))
+			start = -1
+			if len(out) == cap(out) {
+				return out
+			}
+		}
+	}
+	if start >= 0 {
+		out = append(out, strings.ToLower(s[start:]))
+	}
+	return out
+}
+
+// lastLowerWords appends to dst[:0] the last cap(dst) (at most 8) words of
+// s as lowerWords splits and lower-cases them, in order.
+func lastLowerWords(dst []string, s string) []string {
+	var ends [8][2]int
+	keep := min(cap(dst), len(ends))
+	n := 0
+	start := -1
+	for i, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && start < 0 {
+			start = i
+		} else if !w && start >= 0 {
+			ends[n%keep] = [2]int{start, i}
+			n++
+			start = -1
+		}
+	}
+	if start >= 0 {
+		ends[n%keep] = [2]int{start, len(s)}
+		n++
+	}
+	out := dst[:0]
+	for k := max(0, n-keep); k < n; k++ {
+		e := ends[k%keep]
+		out = append(out, strings.ToLower(s[e[0]:e[1]]))
+	}
+	return out
+}
+
 // contextWindow returns the text up to n bytes before start and after end,
 // cut on rune boundaries.
 func contextWindow(text string, start, end, n int) (before, after string) {

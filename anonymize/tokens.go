@@ -35,9 +35,9 @@ type doc struct {
 	opts   AnalyzeOptions
 	toks   []token
 	tokked bool
-	pooled bool // toks come from and go back to tokenPool
-	pool   *[]token
-	shout  int8 // isShouting cache: 0 unknown, 1 no, 2 yes
+	pooled bool    // the doc comes from docPool; its buf is reused
+	buf    []token // a token slice kept from an earlier text, for reuse
+	shout  int8    // isShouting cache: 0 unknown, 1 no, 2 yes
 	// Summaries of the tokens, for recognizers to skip texts early.
 	anyFlags uint32 // OR of every word's gazetteer flags
 	anyCap   bool   // some word starts with a capital
@@ -47,14 +47,7 @@ type doc struct {
 // tokens returns the text's tokens.
 func (d *doc) tokens() []token {
 	if !d.tokked {
-		var buf []token
-		if d.pooled {
-			if p, ok := tokenPool.Get().(*[]token); ok {
-				d.pool = p
-				buf = (*p)[:0]
-			}
-		}
-		d.toks = tokenizeInto(buf, d.text)
+		d.toks = tokenizeInto(d.buf[:0], d.text)
 		d.tokked = true
 		for _, t := range d.toks {
 			switch t.kind {
@@ -69,21 +62,31 @@ func (d *doc) tokens() []token {
 	return d.toks
 }
 
-// tokenPool recycles token slices between Analyze calls.
-var tokenPool sync.Pool
+// docPool recycles docs, with their token slices, between Analyze calls.
+var docPool = sync.Pool{New: func() any { return &doc{pooled: true} }}
 
-// release returns the doc's tokens to the pool; the doc must not be used
+// newDoc returns a pooled doc for text; release gives it back.
+func newDoc(text string) *doc {
+	d := docPool.Get().(*doc)
+	*d = doc{text: text, pooled: true, buf: d.buf}
+	return d
+}
+
+// release returns a doc from newDoc to the pool; the doc must not be used
 // after.
 func (d *doc) release() {
-	if d.pooled && d.toks != nil && cap(d.toks) <= 4096 {
-		p := d.pool
-		if p == nil {
-			p = new([]token)
-		}
-		*p = d.toks[:0]
-		tokenPool.Put(p)
+	if !d.pooled {
+		return
 	}
-	d.toks, d.pool = nil, nil
+	buf := d.toks
+	if d.buf != nil && cap(d.buf) >= cap(buf) {
+		buf = d.buf
+	}
+	if cap(buf) > 4096 {
+		buf = nil // a huge message's tokens are not kept
+	}
+	*d = doc{pooled: true, buf: buf[:0]}
+	docPool.Put(d)
 }
 
 func (d *doc) str(t token) string { return d.text[t.start:t.end] }
@@ -216,10 +219,15 @@ func tokenizeInto(toks []token, text string) []token {
 		t.end = j
 		t.allCap = letters >= 2 && upper == letters
 		t.low = text[i:j]
-		if upper > 0 {
+		if upper == 0 {
+			t.flags = g.flags(t.low)
+		} else if f, low, ok := g.table.getLower(t.low); ok {
+			// A gazetteer word: its lower-cased text is the table's copy.
+			t.low, t.flags = low, f
+		} else {
 			t.low = lower(t.low)
+			t.flags = g.flags(t.low)
 		}
-		t.flags = g.flags(t.low)
 		toks = append(toks, t)
 		i = j
 	}

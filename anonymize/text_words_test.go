@@ -1,0 +1,29 @@
+package anonymize
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestFirstLastLowerWords checks the allocation-free word pickers against
+// lowerWords.
+func TestFirstLastLowerWords(t *testing.T) {
+	for _, s := range []string{"", "   ", "Order NO. 123 for", "ref:ABC-42 ñandú Ünïcode", "a b c d e f", "\xff\xfeabc\xe2 DEF", "tel.", "one"} {
+		t.Run(s, func(t *testing.T) {
+			all := lowerWords(s)
+			for n := 0; n <= 4; n++ {
+				first := firstLowerWords(make([]string, 0, n), s)
+				if want := all[:min(n, len(all))]; !slices.Equal(first, want) && !(len(first) == 0 && len(want) == 0) {
+					t.Errorf("firstLowerWords(%q, %d) = %q, want %q", s, n, first, want)
+				}
+				if n == 0 {
+					continue
+				}
+				last := lastLowerWords(make([]string, 0, n), s)
+				if want := all[max(0, len(all)-n):]; !slices.Equal(last, want) && !(len(last) == 0 && len(want) == 0) {
+					t.Errorf("lastLowerWords(%q, %d) = %q, want %q", s, n, last, want)
+				}
+			}
+		})
+	}
+}

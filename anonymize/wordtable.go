@@ -1,0 +1,143 @@
+package anonymize
+
+import (
+	"math/bits"
+	"strings"
+	"unicode/utf8"
+)
+
+// wordTable is a read-only hash table from lower-cased words to gazetteer
+// flags, built once from gazetteer.words. Every token of every message is
+// looked up in it, so it keeps words of up to 16 bytes inline in the slot:
+// a lookup hashes two machine words, touches one slot (rarely two) and
+// compares integers, with no pointer to follow. Longer words go to a map.
+type wordTable struct {
+	slots []wordSlot
+	mask  uint64
+	long  map[string]uint32
+	// arena holds every short word once; a slot points into it, so a
+	// token's lower-cased text can be taken from here without allocating.
+	arena string
+}
+
+type wordSlot struct {
+	k0, k1 uint64 // the word's bytes, little-endian, zero-padded
+	n      uint32 // the word's length; 0 marks an empty slot
+	flags  uint32
+	off    uint32 // the word's offset in arena
+}
+
+func newWordTable(words map[string]uint32) *wordTable {
+	short := 0
+	for w := range words {
+		if len(w) <= 16 {
+			short++
+		}
+	}
+	// Load factor at most 1/2 keeps linear probes short.
+	size := 1 << bits.Len(uint(short*2))
+	t := &wordTable{slots: make([]wordSlot, size), mask: uint64(size - 1), long: map[string]uint32{}}
+	var arena strings.Builder
+	for w, f := range words {
+		if len(w) > 16 || len(w) == 0 {
+			t.long[w] = f
+			continue
+		}
+		k0, k1 := wordKey(w)
+		for i := wordHash(k0, k1, len(w)) & t.mask; ; i = (i + 1) & t.mask {
+			s := &t.slots[i]
+			if s.n == 0 {
+				*s = wordSlot{k0: k0, k1: k1, n: uint32(len(w)), flags: f, off: uint32(arena.Len())}
+				arena.WriteString(w)
+				break
+			}
+		}
+	}
+	t.arena = arena.String()
+	return t
+}
+
+// wordKey packs a word of at most 16 bytes into two integers,
+// little-endian and zero-padded. It reads the bytes into registers: a copy
+// into a buffer and a wide load back would stall on store forwarding.
+func wordKey(w string) (k0, k1 uint64) {
+	n := len(w)
+	if n >= 8 {
+		k0 = le64(w)
+		if n == 16 {
+			return k0, le64(w[8:])
+		}
+		for i := 8; i < n; i++ {
+			k1 |= uint64(w[i]) << (8 * (i - 8))
+		}
+		return k0, k1
+	}
+	for i := 0; i < n; i++ {
+		k0 |= uint64(w[i]) << (8 * i)
+	}
+	return k0, 0
+}
+
+// le64 reads the first 8 bytes of s as a little-endian integer (the
+// compiler turns it into one load).
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// getLower looks up an ASCII word of at most 16 bytes, lower-casing it on
+// the way, and returns its flags and its lower-cased text from the arena.
+// ok is false when the word is not ASCII, too long or not in the table.
+func (t *wordTable) getLower(w string) (flags uint32, low string, ok bool) {
+	if len(w) > 16 || len(w) == 0 {
+		return 0, "", false
+	}
+	var k [2]uint64
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return 0, "", false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		k[i>>3] |= uint64(c) << (8 * (i & 7))
+	}
+	n := uint32(len(w))
+	for i := wordHash(k[0], k[1], len(w)) & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.n == 0 {
+			return 0, "", false
+		}
+		if s.k0 == k[0] && s.k1 == k[1] && s.n == n {
+			return s.flags, t.arena[s.off : s.off+n], true
+		}
+	}
+}
+
+func wordHash(k0, k1 uint64, n int) uint64 {
+	h := k0*0x9E3779B97F4A7C15 ^ k1*0xC2B2AE3D27D4EB4F ^ uint64(n)
+	h ^= h >> 29
+	h *= 0xBF58476D1CE4E5B9
+	return h ^ h>>32
+}
+
+// get returns the flags of w and whether w is in the table.
+func (t *wordTable) get(w string) (uint32, bool) {
+	if len(w) > 16 || len(w) == 0 {
+		f, ok := t.long[w]
+		return f, ok
+	}
+	k0, k1 := wordKey(w)
+	n := uint32(len(w))
+	for i := wordHash(k0, k1, len(w)) & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.n == 0 {
+			return 0, false
+		}
+		if s.k0 == k0 && s.k1 == k1 && s.n == n {
+			return s.flags, true
+		}
+	}
+}
