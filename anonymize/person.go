@@ -244,7 +244,7 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			k++
 		}
 		// A known place is not a name unless a cue says so: "Rio de Janeiro".
-		if !strong && toks[start].flags&(gPlace|gPlaceStart) != 0 && g.places[strings.Join(lowerWords(d.text[toks[start].start:end]), " ")] != 0 &&
+		if !strong && toks[start].flags&(gPlace|gPlaceStart) != 0 && placeFlags(g, d.text[toks[start].start:end]) != 0 &&
 			(words > 1 || start > 0 && toks[start-1].kind == tokWord && strongPlacePreps[d.lower(toks[start-1])]) {
 			continue
 		}

@@ -128,6 +128,49 @@ func lastLowerWords(dst []string, s string) []string {
 	return out
 }
 
+// appendPlaceKey appends the words of s, lower-cased and joined by one
+// space, to dst: strings.Join(lowerWords(s), " ") without the slice.
+func appendPlaceKey(dst []byte, s string) []byte {
+	first := true
+	start := -1
+	word := func(w string) {
+		if !first {
+			dst = append(dst, ' ')
+		}
+		first = false
+		if asciiOnly(w) {
+			for i := 0; i < len(w); i++ {
+				c := w[i]
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				dst = append(dst, c)
+			}
+			return
+		}
+		dst = append(dst, strings.ToLower(w)...)
+	}
+	for i, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && start < 0 {
+			start = i
+		} else if !w && start >= 0 {
+			word(s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		word(s[start:])
+	}
+	return dst
+}
+
+// placeFlags returns the gazetteer's place flags of the words of s.
+func placeFlags(g *gazetteer, s string) uint32 {
+	var buf [64]byte
+	return g.places[string(appendPlaceKey(buf[:0], s))]
+}
+
 // contextWindow returns the text up to n bytes before start and after end,
 // cut on rune boundaries.
 func contextWindow(text string, start, end, n int) (before, after string) {

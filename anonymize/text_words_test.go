@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -23,6 +24,18 @@ func TestFirstLastLowerWords(t *testing.T) {
 				if want := all[max(0, len(all)-n):]; !slices.Equal(last, want) && !(len(last) == 0 && len(want) == 0) {
 					t.Errorf("lastLowerWords(%q, %d) = %q, want %q", s, n, last, want)
 				}
+			}
+		})
+	}
+}
+
+// TestAppendPlaceKey checks the place key against joining lowerWords.
+func TestAppendPlaceKey(t *testing.T) {
+	for _, s := range []string{"", "Rio de Janeiro", "  SAN   josé, CR ", "Ñuñoa", "a-b c'd", "\xffX\xe2Y", "İstanbul"} {
+		t.Run(s, func(t *testing.T) {
+			got := string(appendPlaceKey(nil, s))
+			if want := strings.Join(lowerWords(s), " "); got != want {
+				t.Errorf("appendPlaceKey(%q) = %q, want %q", s, got, want)
 			}
 		})
 	}
