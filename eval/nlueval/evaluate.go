@@ -9,9 +9,9 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/veilhq/veil/eval/internal/parallel"
 	"github.com/veilhq/veil/nlu"
 )
 
@@ -233,37 +233,17 @@ func trainAndPredict(ctx context.Context, t nlu.Trainer, train, test []nlu.Examp
 	preds := make([]Prediction, len(test))
 	lat := make([]time.Duration, len(test))
 	errs := make([]error, len(test))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(opts.Workers, len(test)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				t0 := time.Now()
-				res, err := t.Parse(ctx, test[i].Text)
-				lat[i] = time.Since(t0)
-				errs[i] = err
-				top := res.Top()
-				preds[i] = Prediction{Fold: fold, Text: test[i].Text, Gold: normalize(test[i].Intent), Pred: normalize(top.Name), Confidence: top.Confidence}
-				if opts.Progress != nil {
-					opts.Progress()
-				}
-			}
-		}()
-	}
-	var ctxErr error
-feed:
-	for i := range test {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			ctxErr = ctx.Err()
-			break feed
+	ctxErr := parallel.Each(ctx, len(test), opts.Workers, func(i int) {
+		t0 := time.Now()
+		res, err := t.Parse(ctx, test[i].Text)
+		lat[i] = time.Since(t0)
+		errs[i] = err
+		top := res.Top()
+		preds[i] = Prediction{Fold: fold, Text: test[i].Text, Gold: normalize(test[i].Intent), Pred: normalize(top.Name), Confidence: top.Confidence}
+		if opts.Progress != nil {
+			opts.Progress()
 		}
-	}
-	close(jobs)
-	wg.Wait()
+	})
 	if ctxErr != nil {
 		return nil, nil, 0, ctxErr
 	}

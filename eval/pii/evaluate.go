@@ -8,11 +8,11 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
 	"github.com/veilhq/veil/anonymize"
+	"github.com/veilhq/veil/eval/internal/parallel"
 	"github.com/veilhq/veil/eval/labelmaps"
 )
 
@@ -215,33 +215,13 @@ func Evaluate(ctx context.Context, records []Record, detect Detector, opts Optio
 	}
 
 	results := make([]recordResult, len(records))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
 	start := time.Now()
-	for range min(opts.Workers, max(len(records), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				results[i] = evalRecord(i, records[i], detect, scored, &opts)
-				if opts.Progress != nil {
-					opts.Progress()
-				}
-			}
-		}()
-	}
-	var ctxErr error
-feed:
-	for i := range records {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			ctxErr = ctx.Err()
-			break feed
+	ctxErr := parallel.Each(ctx, len(records), opts.Workers, func(i int) {
+		results[i] = evalRecord(i, records[i], detect, scored, &opts)
+		if opts.Progress != nil {
+			opts.Progress()
 		}
-	}
-	close(jobs)
-	wg.Wait()
+	})
 	if ctxErr != nil {
 		return nil, fmt.Errorf("evaluate: %w", ctxErr)
 	}
