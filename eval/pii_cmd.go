@@ -57,6 +57,7 @@ func runPII(ctx context.Context, args []string, env Env) (int, error) {
 		seed      = fs.Int64("seed", 1, "seed for --sample")
 		workers   = fs.Int("workers", 0, "records analysed in parallel (default: number of CPUs)")
 		allTypes  = fs.Bool("all-types", false, "also score predicted types the data never labels (default: ignore them, as presidio-research)")
+		addrBlock = fs.Bool("address-blocks", false, "score a postal address as one span however it is cut (adjacent STREET_ADDRESS/LOCATION pieces joined on both sides); default strict")
 		asJSON    = fs.Bool("json", false, "write the JSON report to stdout instead of the table")
 		htmlPath  = fs.String("html", "", "write a self-contained HTML report to `FILE`")
 		errPath   = fs.String("errors", "", "write FP/FN/wrong-type errors as JSONL to `FILE`")
@@ -160,7 +161,7 @@ func runPII(ctx context.Context, args []string, env Env) (int, error) {
 	}
 	tick, done := progress(env, len(recs), "pii")
 	rep, err := pii.Evaluate(ctx, recs, detect, pii.Options{
-		IoU: *iou, Beta: *beta, LabelMap: lm, Workers: *workers, ScoreAllTypes: *allTypes, Progress: tick,
+		IoU: *iou, Beta: *beta, LabelMap: lm, Workers: *workers, ScoreAllTypes: *allTypes, AddressBlocks: *addrBlock, Progress: tick,
 	})
 	done()
 	if err != nil {
@@ -186,6 +187,9 @@ func runPII(ctx context.Context, args []string, env Env) (int, error) {
 	}
 	var deltas []gate.Delta
 	if base != nil {
+		if base.Config.AddressBlocks != rep.Config.AddressBlocks {
+			return ExitUsage, fmt.Errorf("baseline %s was scored with --address-blocks=%t, this run with %t: not comparable", *baseline, base.Config.AddressBlocks, rep.Config.AddressBlocks)
+		}
 		if base.Records != rep.Records || strings.Join(base.Config.Files, ",") != strings.Join(rep.Config.Files, ",") {
 			fmt.Fprintf(env.Stderr, "note: the baseline scored %d records of %s; this run %d of %s\n",
 				base.Records, strings.Join(base.Config.Files, ", "), rep.Records, strings.Join(rep.Config.Files, ", "))

@@ -173,6 +173,12 @@ func TestPIIBaseline(t *testing.T) {
 	if !strings.Contains(errb.String(), "note: the baseline scored 3 records") {
 		t.Errorf("different data should warn:\n%s", errb)
 	}
+	// A strict baseline cannot judge an address-blocks run.
+	env, _, _ = detectorEnv(perfect)
+	code = Main(context.Background(), []string{"pii", "--label-map", "none", "--address-blocks", "--baseline", base, data}, env)
+	if code != ExitUsage {
+		t.Errorf("--address-blocks against a strict baseline: exit %d, want %d", code, ExitUsage)
+	}
 }
 
 func TestPIIDataErrors(t *testing.T) {

@@ -419,3 +419,50 @@ func TestLeakCountsOverlappingGoldOnce(t *testing.T) {
 		t.Errorf("PERSON gold %d leaked %d", e.GoldChars, e.LeakedChars)
 	}
 }
+
+func TestAddressBlocks(t *testing.T) {
+	// "12 High St" [0,10) ", " "Leeds" [12,17) " " "LS1 4AB" [18,25); "Paris, France" later.
+	text := "12 High St, Leeds LS1 4AB. Paris, France"
+	pieces := []GoldSpan{{0, 10, "STREET_ADDRESS"}, {12, 17, "LOCATION"}, {18, 25, "STREET_ADDRESS"}, {27, 32, "LOCATION"}, {34, 40, "LOCATION"}}
+	block := []GoldSpan{{0, 25, "STREET_ADDRESS"}, {27, 32, "LOCATION"}, {34, 40, "LOCATION"}}
+	predPieces := []anonymize.Span{span(0, 10, "STREET_ADDRESS"), span(12, 17, "LOCATION"), span(18, 25, "STREET_ADDRESS"), span(27, 32, "LOCATION"), span(34, 40, "LOCATION")}
+	predBlock := []anonymize.Span{span(0, 25, "STREET_ADDRESS"), span(27, 32, "LOCATION"), span(34, 40, "LOCATION")}
+	tests := []struct {
+		name       string
+		gold       []GoldSpan
+		preds      []anonymize.Span
+		blocks     bool
+		tp, fp, fn int
+	}{
+		{"strict: block predicted, pieces gold", pieces, predBlock, false, 2, 1, 3},
+		{"strict: pieces predicted, block gold", block, predPieces, false, 2, 3, 1},
+		{"blocks: block predicted, pieces gold", pieces, predBlock, true, 3, 0, 0},
+		{"blocks: pieces predicted, block gold", block, predPieces, true, 3, 0, 0},
+		// Towns with no street in their run stay LOCATIONs, and the "."
+		// after "4AB" parts the address from the next sentence.
+		{"blocks: locations alone are not joined", []GoldSpan{{27, 32, "LOCATION"}, {34, 40, "LOCATION"}}, []anonymize.Span{span(27, 40, "LOCATION")}, true, 0, 1, 2},
+		{"blocks: a street alone is unchanged", []GoldSpan{{0, 10, "STREET_ADDRESS"}}, []anonymize.Span{span(0, 10, "STREET_ADDRESS")}, true, 1, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs := []Record{{Text: text, Spans: tt.gold}}
+			rep, err := Evaluate(context.Background(), recs, fixed(map[string][]anonymize.Span{text: tt.preds}), Options{AddressBlocks: tt.blocks})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o := rep.Overall; o.TP != tt.tp || o.FP != tt.fp || o.FN != tt.fn {
+				t.Errorf("TP/FP/FN = %d/%d/%d, want %d/%d/%d (errors %+v)", o.TP, o.FP, o.FN, tt.tp, tt.fp, tt.fn, rep.Errors)
+			}
+			strict, err := Evaluate(context.Background(), recs, fixed(map[string][]anonymize.Span{text: tt.preds}), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.LeakRate != strict.LeakRate {
+				t.Errorf("leak %v with blocks, %v strict: the view must not change the leak rate", rep.LeakRate, strict.LeakRate)
+			}
+			if rep.Config.AddressBlocks != tt.blocks {
+				t.Errorf("Config.AddressBlocks = %v", rep.Config.AddressBlocks)
+			}
+		})
+	}
+}

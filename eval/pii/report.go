@@ -11,7 +11,11 @@ import (
 
 // WriteTable prints the report for a person at a terminal.
 func (r *Report) WriteTable(w io.Writer) error {
-	fmt.Fprintf(w, "records %d   ms/record %.3f   span IoU ≥ %.2f   β = %g\n\n", r.Records, r.MsPerRecord, r.Config.IoU, r.Config.Beta)
+	blocks := ""
+	if r.Config.AddressBlocks {
+		blocks = "   addresses scored as blocks"
+	}
+	fmt.Fprintf(w, "records %d   ms/record %.3f   span IoU ≥ %.2f   β = %g%s\n\n", r.Records, r.MsPerRecord, r.Config.IoU, r.Config.Beta, blocks)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	nameW := len("any PII (type-agnostic)")
 	for n := range r.Entities {
