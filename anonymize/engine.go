@@ -463,6 +463,17 @@ func TokenLabel(typ string) string {
 	return b.String()
 }
 
+// TypeOfLabel is TokenLabel's inverse for the built-in types
+// (EMAIL → EMAIL_ADDRESS); any other label is its own type.
+func TypeOfLabel(label string) string {
+	for typ, l := range tokenLabels {
+		if l == label {
+			return typ
+		}
+	}
+	return label
+}
+
 // FormatToken returns the pseudonym "<LABEL_n>".
 func FormatToken(label string, n int) string {
 	return "<" + label + "_" + strconv.Itoa(n) + ">"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/rs/zerolog"
 
@@ -23,7 +24,12 @@ import (
 // newNLU builds the configured parser chain for a bot. The classifier is
 // loaded from nlu.model, or trained on the bot's examples.
 func newNLU(ctx context.Context, cfg config.Config, bot *dialogs.Bot, st store.Store, log zerolog.Logger) (*chain.Chain, error) {
-	var parsers []nlu.Parser
+	var steps []chain.Step
+	for name := range cfg.NLU.Parsers {
+		if !slices.Contains(cfg.NLU.Pipeline, name) {
+			return nil, fmt.Errorf("nlu.parsers.%s: %q is not in nlu.pipeline %v", name, name, cfg.NLU.Pipeline)
+		}
+	}
 	for _, name := range cfg.NLU.Pipeline {
 		var p nlu.Parser
 		var err error
@@ -42,9 +48,10 @@ func newNLU(ctx context.Context, cfg config.Config, bot *dialogs.Bot, st store.S
 		if err != nil {
 			return nil, fmt.Errorf("nlu.pipeline %s: %w", name, err)
 		}
-		parsers = append(parsers, p)
+		th := cfg.NLU.Parsers[name]
+		steps = append(steps, chain.Step{Name: name, Parser: p, Threshold: th.Threshold, MarginThreshold: th.MarginThreshold})
 	}
-	c, err := chain.New(chain.Config{Threshold: cfg.NLU.Threshold, MarginThreshold: cfg.NLU.MarginThreshold, Overrides: cfg.NLU.Overrides}, parsers...)
+	c, err := chain.NewSteps(chain.Config{Threshold: cfg.NLU.Threshold, MarginThreshold: cfg.NLU.MarginThreshold, Overrides: cfg.NLU.Overrides}, steps...)
 	if err != nil {
 		return nil, fmt.Errorf("nlu: %w", err)
 	}

@@ -86,3 +86,39 @@ func TestLLMParserRoutes(t *testing.T) {
 		t.Fatalf("a non-JSON classification routed to an intent: %+v", out)
 	}
 }
+
+// nlu.parsers gives one parser its own threshold: an LLM's 0.93 that would
+// pass the pipeline's 0.5 does not pass llm's 0.95.
+func TestParserThresholds(t *testing.T) {
+	ctx := context.Background()
+	srv := openaitest.New(t)
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.NLU.Pipeline = []string{"llm"}
+	cfg.NLU.Parsers = map[string]config.ParserThresholds{"llm": {Threshold: 0.95}}
+	cfg.OpenAI.BaseURL, cfg.OpenAI.APIKey = srv.URL, openaitest.DefaultAPIKey
+	a, err := New(ctx, cfg, zerolog.Nop(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(ctx)
+	const user = "447700900664"
+	say(t, a, "m1", user, "hi")
+	press(t, a, "m2", user, "consent:agree")
+	srv.QueueChat(openaitest.CompletionJSON(map[string]any{"intent": "opening_hours", "confidence": 0.93}), openaitest.Completion("Let me check that for you."))
+	out := say(t, a, "m3", user, "are you around on saturdays?")
+	if len(out) == 0 || strings.Contains(out[0].Text, "Monday to Friday") || !strings.Contains(out[0].Text, "Let me check") {
+		t.Fatalf("0.93 < llm's 0.95 should go to the fallback, got %+v", out)
+	}
+	srv.QueueChat(openaitest.CompletionJSON(map[string]any{"intent": "opening_hours", "confidence": 0.97}))
+	out = say(t, a, "m4", user, "are you around on saturdays?")
+	if len(out) == 0 || !strings.Contains(out[0].Text, "Monday to Friday") {
+		t.Fatalf("0.97 ≥ 0.95 should route, got %+v", out)
+	}
+
+	cfg.NLU.Parsers = map[string]config.ParserThresholds{"embed": {Threshold: 0.9}}
+	cfg.DataDir = t.TempDir()
+	if _, err := New(ctx, cfg, zerolog.Nop(), Options{}); err == nil || !strings.Contains(err.Error(), "nlu.parsers.embed") {
+		t.Errorf("thresholds for a parser outside the pipeline: err = %v", err)
+	}
+}

@@ -135,9 +135,20 @@ type NLU struct {
 	MarginThreshold float64 `yaml:"margin_threshold" validate:"gte=0,lte=1"`
 	// Overrides sets the threshold of single intents.
 	Overrides map[string]float64 `yaml:"overrides" validate:"dive,gte=0,lte=1"`
+	// Parsers sets thresholds for single parsers of the pipeline (by
+	// name): a classifier's probability, a cosine similarity and an LLM's
+	// self-reported confidence are not on one scale.
+	Parsers map[string]ParserThresholds `yaml:"parsers" validate:"dive,keys,oneof=classifier rules llm embed,endkeys"`
 	// Model is a classifier saved by `veil nlu train`; empty = train on the
 	// bot's examples at start.
 	Model string `yaml:"model" env:"VEIL_NLU_MODEL"`
+}
+
+// ParserThresholds replace nlu.threshold and nlu.margin_threshold for one
+// parser; 0 keeps the pipeline's.
+type ParserThresholds struct {
+	Threshold       float64 `yaml:"threshold" validate:"gte=0,lte=1"`
+	MarginThreshold float64 `yaml:"margin_threshold" validate:"gte=0,lte=1"`
 }
 
 // Default returns the embedded-default configuration: no PostgreSQL, no

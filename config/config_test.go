@@ -73,6 +73,13 @@ func TestLoad(t *testing.T) {
 		{name: "ErrShortMasterKey", env: map[string]string{"VEIL_MASTER_KEY": "c2hvcnQ="}, wantErr: []string{"master_key (VEIL_MASTER_KEY)", "32 bytes"}},
 		{name: "ErrBadBool", env: map[string]string{"VEIL_LOG_PRETTY": "maybe"}, wantErr: []string{"VEIL_LOG_PRETTY"}},
 		{name: "ErrLeaseShorterThanTurn", path: write("lease.yaml", "pipeline:\n  turn_timeout: 10s\n  claim_lease: 5s\n"), wantErr: []string{"pipeline.claim_lease", "greater than TurnTimeout"}},
+		{name: "OK parser thresholds", path: write("parsers.yaml", "nlu:\n  pipeline: [classifier, llm]\n  parsers:\n    llm: {threshold: 0.8, margin_threshold: 0.2}\n"), check: func(t *testing.T, c Config) {
+			if got := c.NLU.Parsers["llm"]; got.Threshold != 0.8 || got.MarginThreshold != 0.2 {
+				t.Errorf("nlu.parsers.llm = %+v", got)
+			}
+		}},
+		{name: "ErrUnknownParser", path: write("parser-name.yaml", "nlu:\n  parsers:\n    bert: {threshold: 0.8}\n"), wantErr: []string{"nlu.parsers", "bert"}},
+		{name: "ErrParserThreshold", path: write("parser-thr.yaml", "nlu:\n  parsers:\n    llm: {threshold: 1.8}\n"), wantErr: []string{"nlu.parsers", "threshold"}},
 		{name: "ErrBadLevel", env: map[string]string{"VEIL_LOG_LEVEL": "loud"}, wantErr: []string{"log.level", "one of"}},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
+	"strconv"
 
 	"github.com/rs/zerolog"
 
@@ -138,33 +140,85 @@ func confident(res nlu.Result, cfg Config) bool {
 // local classifier first and the LLM classifier last. It is safe for
 // concurrent use when its parsers are.
 type Chain struct {
-	cfg     Config
-	parsers []nlu.Parser
+	cfg   Config
+	steps []Step
 	// Log receives a line (without content) when a parser fails.
 	Log zerolog.Logger
 }
 
+// Step is one parser of a chain. Threshold and MarginThreshold, when
+// above 0, replace the chain's for this parser's answers: a classifier's
+// calibrated probability, a cosine similarity and an LLM's self-reported
+// confidence are not on one scale. Per-intent Overrides still win.
+type Step struct {
+	Name            string // reported as nlu.Result.Parser; default: its position
+	Parser          nlu.Parser
+	Threshold       float64
+	MarginThreshold float64
+}
+
 // New returns a chain of parsers (at least one) deciding with cfg.
 func New(cfg Config, parsers ...nlu.Parser) (*Chain, error) {
+	steps := make([]Step, len(parsers))
+	for i, p := range parsers {
+		steps[i] = Step{Parser: p}
+	}
+	return NewSteps(cfg, steps...)
+}
+
+// NewSteps returns a chain of steps (at least one, names unique) deciding
+// with cfg and each step's own thresholds.
+func NewSteps(cfg Config, steps ...Step) (*Chain, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if len(parsers) == 0 {
+	if len(steps) == 0 {
 		return nil, errors.New("chain: no parsers")
 	}
-	for i, p := range parsers {
-		if p == nil {
+	seen := map[string]bool{}
+	steps = append([]Step(nil), steps...)
+	for i := range steps {
+		st := &steps[i]
+		if st.Parser == nil {
 			return nil, fmt.Errorf("chain: parser %d is nil", i)
 		}
+		if st.Name == "" {
+			st.Name = strconv.Itoa(i)
+		}
+		if seen[st.Name] {
+			return nil, fmt.Errorf("chain: parser %q listed twice", st.Name)
+		}
+		seen[st.Name] = true
+		if err := (Config{Threshold: st.Threshold, MarginThreshold: st.MarginThreshold}).Validate(); err != nil {
+			return nil, fmt.Errorf("chain: parser %q: %w", st.Name, err)
+		}
 	}
-	return &Chain{cfg: cfg, parsers: parsers}, nil
+	return &Chain{cfg: cfg, steps: steps}, nil
 }
 
 // Config returns the chain's thresholds.
 func (c *Chain) Config() Config { return c.cfg }
 
-// Decide is Decide with the chain's Config.
-func (c *Chain) Decide(res nlu.Result) Decision { return Decide(res, c.cfg) }
+// ConfigFor returns the thresholds that apply to the answers of the step
+// named name: the chain's, with the step's own where it sets them.
+func (c *Chain) ConfigFor(name string) Config {
+	cfg := c.cfg
+	for _, st := range c.steps {
+		if st.Name != name {
+			continue
+		}
+		if st.Threshold > 0 {
+			cfg.Threshold = st.Threshold
+		}
+		if st.MarginThreshold > 0 {
+			cfg.MarginThreshold = st.MarginThreshold
+		}
+	}
+	return cfg
+}
+
+// Decide is Decide with the thresholds of the step that produced res.
+func (c *Chain) Decide(res nlu.Result) Decision { return Decide(res, c.ConfigFor(res.Parser)) }
 
 // Parse implements nlu.Parser; see ParseStep.
 func (c *Chain) Parse(ctx context.Context, text string) (nlu.Result, error) {
@@ -178,32 +232,47 @@ func (c *Chain) Parse(ctx context.Context, text string) (nlu.Result, error) {
 // first non-empty one, else an empty result (step -1). A failing parser is
 // skipped (and logged); the error is returned only when ctx ended or every
 // parser failed.
+//
+// The result names its step in Parser and carries, besides the entities
+// the parser found, one entity per pseudonym token in text
+// (nlu.TokenEntities).
 func (c *Chain) ParseStep(ctx context.Context, text string) (nlu.Result, int, error) {
+	res, step, err := c.parseStep(ctx, text)
+	if err != nil {
+		return res, step, err
+	}
+	res.Entities = withTokenEntities(res.Entities, text)
+	return res, step, nil
+}
+
+func (c *Chain) parseStep(ctx context.Context, text string) (nlu.Result, int, error) {
 	var errs []error
 	clarify, nonEmpty := -1, -1
-	results := make([]nlu.Result, len(c.parsers))
-	for i, p := range c.parsers {
-		res, err := p.Parse(ctx, text)
+	results := make([]nlu.Result, len(c.steps))
+	for i, st := range c.steps {
+		res, err := st.Parser.Parse(ctx, text)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nlu.Result{}, -1, ctx.Err()
 			}
-			c.Log.Warn().Int("step", i).Err(err).Msg("chain: parser failed; trying the next")
-			errs = append(errs, fmt.Errorf("chain: parser %d: %w", i, err))
+			c.Log.Warn().Str("parser", st.Name).Err(err).Msg("chain: parser failed; trying the next")
+			errs = append(errs, fmt.Errorf("chain: parser %s: %w", st.Name, err))
 			continue
 		}
-		if confident(res, c.cfg) {
+		res.Parser = st.Name
+		cfg := c.ConfigFor(st.Name)
+		if confident(res, cfg) {
 			return res, i, nil
 		}
 		results[i] = res
-		if clarify < 0 && len(Decide(res, c.cfg).Clarify) > 0 {
+		if clarify < 0 && len(Decide(res, cfg).Clarify) > 0 {
 			clarify = i
 		}
 		if nonEmpty < 0 && len(res.Intents) > 0 {
 			nonEmpty = i
 		}
 	}
-	if len(errs) == len(c.parsers) {
+	if len(errs) == len(c.steps) {
 		return nlu.Result{}, -1, errors.Join(errs...)
 	}
 	switch {
@@ -215,16 +284,37 @@ func (c *Chain) ParseStep(ctx context.Context, text string) (nlu.Result, int, er
 	return nlu.Result{}, -1, nil
 }
 
+// withTokenEntities adds text's pseudonym entities that no parser entity
+// overlaps.
+func withTokenEntities(ents []nlu.Entity, text string) []nlu.Entity {
+	toks := nlu.TokenEntities(text)
+	if len(toks) == 0 {
+		return ents
+	}
+	out := append([]nlu.Entity(nil), ents...)
+next:
+	for _, t := range toks {
+		for _, e := range ents {
+			if e.Start < t.End && t.Start < e.End {
+				continue next
+			}
+		}
+		out = append(out, t)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
 // Train trains every parser that is an nlu.Trainer, in order, and stops
 // at the first error.
 func (c *Chain) Train(ctx context.Context, examples []nlu.Example) error {
-	for i, p := range c.parsers {
-		tr, ok := p.(nlu.Trainer)
+	for _, st := range c.steps {
+		tr, ok := st.Parser.(nlu.Trainer)
 		if !ok {
 			continue
 		}
 		if err := tr.Train(ctx, examples); err != nil {
-			return fmt.Errorf("chain: train parser %d: %w", i, err)
+			return fmt.Errorf("chain: train parser %s: %w", st.Name, err)
 		}
 	}
 	return nil

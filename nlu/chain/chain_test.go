@@ -219,3 +219,106 @@ func TestChainTrain(t *testing.T) {
 		t.Error("New with a nil parser succeeded")
 	}
 }
+
+func TestChainStepThresholds(t *testing.T) {
+	t.Parallel()
+	cfg := chain.Config{Threshold: 0.7, MarginThreshold: 0.1, Overrides: map[string]float64{"refund": 0.95}}
+	tests := []struct {
+		name       string
+		steps      []chain.Step
+		wantParser string
+		wantIntent string // the chain's Decide on the result
+	}{
+		{"chain threshold", []chain.Step{
+			{Name: "classifier", Parser: fixed(res("order", 0.6), nil)},
+			{Name: "llm", Parser: fixed(res("hours", 0.8), nil)},
+		}, "llm", "hours"},
+		{"a stricter step is passed over", []chain.Step{
+			{Name: "embed", Parser: fixed(res("order", 0.8), nil), Threshold: 0.9},
+			{Name: "llm", Parser: fixed(res("hours", 0.8), nil)},
+		}, "llm", "hours"},
+		{"a laxer step decides", []chain.Step{
+			{Name: "classifier", Parser: fixed(res("order", 0.45, "hours", 0.1), nil), Threshold: 0.4},
+			{Name: "llm", Parser: fixed(res("hours", 0.8), nil)},
+		}, "classifier", "order"},
+		{"the step's margin", []chain.Step{
+			{Name: "classifier", Parser: fixed(res("order", 0.8, "hours", 0.75), nil), MarginThreshold: 0.01},
+			{Name: "llm", Parser: fixed(res("hours", 0.8), nil)},
+		}, "classifier", "order"},
+		{"intent overrides still win", []chain.Step{
+			{Name: "classifier", Parser: fixed(res("refund", 0.9), nil), Threshold: 0.5},
+		}, "classifier", ""},
+		{"unnamed steps are numbered", []chain.Step{
+			{Parser: fixed(res("order", 0.1), nil)},
+			{Parser: fixed(res("hours", 0.8), nil)},
+		}, "1", "hours"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := chain.NewSteps(cfg, tt.steps...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.Parse(t.Context(), "text")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Parser != tt.wantParser {
+				t.Errorf("Parser = %q, want %q (%+v)", got.Parser, tt.wantParser, got)
+			}
+			if d := c.Decide(got); d.Intent != tt.wantIntent {
+				t.Errorf("Decide = %+v, want intent %q", d, tt.wantIntent)
+			}
+		})
+	}
+}
+
+func TestNewStepsErrors(t *testing.T) {
+	t.Parallel()
+	p := fixed(nlu.Result{}, nil)
+	tests := []struct {
+		name  string
+		steps []chain.Step
+	}{
+		{"none", nil},
+		{"nil parser", []chain.Step{{Name: "a"}}},
+		{"twice", []chain.Step{{Name: "a", Parser: p}, {Name: "a", Parser: p}}},
+		{"threshold above 1", []chain.Step{{Name: "a", Parser: p, Threshold: 1.5}}},
+		{"negative margin", []chain.Step{{Name: "a", Parser: p, MarginThreshold: -0.1}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := chain.NewSteps(chain.Config{Threshold: 0.5}, tt.steps...); err == nil {
+				t.Error("NewSteps accepted it")
+			}
+		})
+	}
+}
+
+func TestChainEntities(t *testing.T) {
+	t.Parallel()
+	text := "send <EMAIL_1> the order 4411 of <PERSON_2>, not <bold> or <X_>"
+	own := nlu.Entity{Type: "ORDER_ID", Value: "4411", Start: 25, End: 29}
+	overlap := nlu.Entity{Type: "CONTACT", Value: "<PERSON_2>", Start: 33, End: 43}
+	c, err := chain.New(chain.Config{Threshold: 0.5}, fixed(nlu.Result{Intents: []nlu.Intent{{Name: "order", Confidence: 0.9}}, Entities: []nlu.Entity{overlap, own}}, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Parse(t.Context(), text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []nlu.Entity{
+		{Type: "EMAIL_ADDRESS", Value: "<EMAIL_1>", Start: 5, End: 14},
+		own,
+		overlap, // the parser's own entity wins over the token it covers
+	}
+	if !slices.Equal(got.Entities, want) {
+		t.Errorf("Entities = %+v\nwant %+v", got.Entities, want)
+	}
+	for _, e := range got.Entities {
+		if text[e.Start:e.End] != e.Value {
+			t.Errorf("entity %+v: offsets give %q", e, text[e.Start:e.End])
+		}
+	}
+}
