@@ -9,8 +9,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/veilhq/veil/nlu"
 )
@@ -59,7 +63,9 @@ func IsCLINC(name string, data []byte) bool {
 }
 
 // ParseCLINC reads a CLINC150 JSON file ({split: [[text, intent], …]}) and
-// returns the examples of the named splits, in file order per split.
+// returns the examples of the named splits, in file order per split. A
+// missing oos_* split is skipped when the file has no oos_* split at all
+// (an intent set in CLINC's format without out-of-scope queries).
 func ParseCLINC(data []byte, name string, splits []string) ([]nlu.Example, error) {
 	var raw map[string][][]string
 	if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\ufeff")), &raw); err != nil {
@@ -78,6 +84,9 @@ func ParseCLINC(data []byte, name string, splits []string) ([]nlu.Example, error
 	var out []nlu.Example
 	for _, sp := range splits {
 		rows, ok := raw[sp]
+		if !ok && strings.HasPrefix(sp, nlu.OutOfScope+"_") && !hasOOSSplit(raw) {
+			continue // an intent set without out-of-scope queries
+		}
 		if !ok {
 			return nil, &DataError{File: name, Problem: fmt.Sprintf("no split %q (has: %s)", sp, strings.Join(sortedSplits(raw), ", "))}
 		}
@@ -91,6 +100,15 @@ func ParseCLINC(data []byte, name string, splits []string) ([]nlu.Example, error
 	return out, nil
 }
 
+func hasOOSSplit(m map[string][][]string) bool {
+	for k := range m {
+		if strings.HasPrefix(k, nlu.OutOfScope+"_") {
+			return true
+		}
+	}
+	return false
+}
+
 func sortedSplits(m map[string][][]string) []string {
 	var out []string
 	for k := range m {
@@ -100,9 +118,19 @@ func sortedSplits(m map[string][][]string) []string {
 	return out
 }
 
-// ParseExamples reads CSV (text,intent; an optional header row) or JSONL
-// ({"text","intent"} per line), chosen by the file extension or, failing
-// that, the first byte.
+// ParseExamples reads intent examples in one of the common formats,
+// chosen by the file extension or, failing that, the content:
+//
+//   - CSV or TSV: text,intent rows; a header row may name the columns
+//     (text, utterance, sentence, query, example, input; intent, label,
+//     category, class, target), as in banking77's text,category; the
+//     delimiter (comma, semicolon or tab) is taken from the first line.
+//   - JSONL: one {"text": …, "intent": …} object per line (the same
+//     column names; a numeric label becomes its decimal string).
+//   - JSON: an array of such objects or of [text, intent] pairs, or a
+//     Rasa JSON file ({"rasa_nlu_data": {"common_examples": […]}}).
+//   - Rasa YAML (nlu.yml): "nlu:" items with "intent:" and "examples:";
+//     entity annotations such as [Paris](city) keep their text.
 func ParseExamples(data []byte, name string) ([]nlu.Example, error) {
 	ex, _, err := ParseExamplesLines(data, name)
 	return ex, err
@@ -114,10 +142,50 @@ func ParseExamplesLines(data []byte, name string) ([]nlu.Example, []int, error) 
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	ext := strings.ToLower(filepath.Ext(name))
 	t := bytes.TrimLeft(data, " \t\r\n")
-	if ext == ".jsonl" || ext == ".ndjson" || (ext != ".csv" && len(t) > 0 && t[0] == '{') {
-		return parseJSONL(data, name)
+	var (
+		ex    []nlu.Example
+		lines []int
+		err   error
+	)
+	switch {
+	case ext == ".yml" || ext == ".yaml":
+		ex, lines, err = parseRasaYAML(data, name)
+	case ext == ".jsonl" || ext == ".ndjson":
+		ex, lines, err = parseJSONL(data, name)
+	case ext != ".csv" && ext != ".tsv" && len(t) > 0 && t[0] == '[':
+		ex, lines, err = parseJSONArray(data, name)
+	case ext != ".csv" && ext != ".tsv" && len(t) > 0 && t[0] == '{':
+		if isRasaJSON(data) {
+			ex, lines, err = parseRasaJSON(data, name)
+		} else {
+			ex, lines, err = parseJSONL(data, name)
+		}
+	case ext != ".csv" && ext != ".tsv" && looksLikeRasaYAML(t):
+		ex, lines, err = parseRasaYAML(data, name)
+	default:
+		ex, lines, err = parseCSV(data, name, ext == ".tsv")
 	}
-	return parseCSV(data, name)
+	if err == nil && len(ex) == 0 {
+		err = &DataError{File: name, Problem: "no examples"}
+	}
+	return ex, lines, err
+}
+
+// Column names accepted for the utterance and its intent, in CSV headers
+// and JSON objects.
+var (
+	textKeys   = []string{"text", "utterance", "sentence", "query", "example", "input", "question"}
+	intentKeys = []string{"intent", "label", "category", "class", "target", "intent_name"}
+)
+
+func keyIndex(keys []string, name string) int {
+	name = strings.ToLower(strings.TrimSpace(name))
+	for i, k := range keys {
+		if name == k {
+			return i
+		}
+	}
+	return -1
 }
 
 // CheckTrainingData rejects what a classifier cannot learn from: an intent
@@ -161,6 +229,45 @@ func CheckTrainingData(examples []nlu.Example, lines []int, name string) error {
 	return nil
 }
 
+// record picks the text and intent out of one JSON object by the first
+// known key present; a numeric intent becomes its decimal string.
+func record(raw map[string]json.RawMessage) (text, intent string, problem string) {
+	pick := func(keys []string) (string, bool, string) {
+		for _, k := range keys {
+			for rk, v := range raw {
+				if !strings.EqualFold(rk, k) {
+					continue
+				}
+				var s string
+				if json.Unmarshal(v, &s) == nil {
+					return s, true, ""
+				}
+				var n json.Number
+				if json.Unmarshal(v, &n) == nil {
+					return n.String(), true, ""
+				}
+				return "", true, fmt.Sprintf("%q is not a string", rk)
+			}
+		}
+		return "", false, ""
+	}
+	text, ok, p := pick(textKeys)
+	switch {
+	case p != "":
+		return "", "", p
+	case !ok || strings.TrimSpace(text) == "":
+		return "", "", `missing "text"`
+	}
+	intent, ok, p = pick(intentKeys)
+	switch {
+	case p != "":
+		return "", "", p
+	case !ok || strings.TrimSpace(intent) == "":
+		return "", "", `missing "intent"`
+	}
+	return text, strings.TrimSpace(intent), ""
+}
+
 func parseJSONL(data []byte, name string) ([]nlu.Example, []int, error) {
 	var out []nlu.Example
 	var lines []int
@@ -169,30 +276,145 @@ func parseJSONL(data []byte, name string) ([]nlu.Example, []int, error) {
 		if len(l) == 0 {
 			continue
 		}
-		var ex struct {
-			Text   *string `json:"text"`
-			Intent *string `json:"intent"`
-		}
-		if err := json.Unmarshal(l, &ex); err != nil {
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(l, &raw); err != nil {
 			return nil, nil, &DataError{File: name, Line: i + 1, Problem: "invalid JSON: " + err.Error()}
 		}
-		switch {
-		case ex.Text == nil || strings.TrimSpace(*ex.Text) == "":
-			return nil, nil, &DataError{File: name, Line: i + 1, Problem: `missing "text"`}
-		case ex.Intent == nil || strings.TrimSpace(*ex.Intent) == "":
-			return nil, nil, &DataError{File: name, Line: i + 1, Problem: `missing "intent"`}
+		text, intent, problem := record(raw)
+		if problem != "" {
+			return nil, nil, &DataError{File: name, Line: i + 1, Problem: problem}
 		}
-		out = append(out, nlu.Example{Text: *ex.Text, Intent: strings.TrimSpace(*ex.Intent)})
+		out = append(out, nlu.Example{Text: text, Intent: intent})
 		lines = append(lines, i+1)
 	}
 	return out, lines, nil
 }
 
-func parseCSV(data []byte, name string) ([]nlu.Example, []int, error) {
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
+// jsonLine is the 1-based line of byte offset off in data.
+func jsonLine(data []byte, off int64) int {
+	return bytes.Count(data[:min(max(int(off), 0), len(data))], []byte{'\n'}) + 1
+}
+
+// parseJSONArray reads [{"text","intent"}, …] or [[text, intent], …],
+// with each item's line.
+func parseJSONArray(data []byte, name string) ([]nlu.Example, []int, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil { // [
+		return nil, nil, &DataError{File: name, Line: 1, Problem: "invalid JSON: " + err.Error()}
+	}
 	var out []nlu.Example
 	var lines []int
+	for i := 0; dec.More(); i++ {
+		start := dec.InputOffset()
+		var item json.RawMessage
+		if err := dec.Decode(&item); err != nil {
+			off := dec.InputOffset()
+			if se := (*json.SyntaxError)(nil); errors.As(err, &se) {
+				off = se.Offset
+			}
+			return nil, nil, &DataError{File: name, Line: jsonLine(data, off), Problem: "invalid JSON: " + err.Error()}
+		}
+		// The item starts after any whitespace and comma.
+		off := start + int64(len(data[start:])-len(bytes.TrimLeft(data[start:], " \t\r\n,")))
+		line := jsonLine(data, off)
+		text, intent, problem := "", "", ""
+		var pair []string
+		var obj map[string]json.RawMessage
+		switch {
+		case json.Unmarshal(item, &pair) == nil:
+			if len(pair) != 2 || strings.TrimSpace(pair[0]) == "" || strings.TrimSpace(pair[1]) == "" {
+				problem = fmt.Sprintf("item %d: want [text, intent]", i+1)
+			} else {
+				text, intent = pair[0], strings.TrimSpace(pair[1])
+			}
+		case json.Unmarshal(item, &obj) == nil:
+			text, intent, problem = record(obj)
+		default:
+			problem = fmt.Sprintf("item %d: want {\"text\": …, \"intent\": …} or [text, intent]", i+1)
+		}
+		if problem != "" {
+			return nil, nil, &DataError{File: name, Line: line, Problem: problem}
+		}
+		out = append(out, nlu.Example{Text: text, Intent: intent})
+		lines = append(lines, line)
+	}
+	if _, err := dec.Token(); err != nil { // ]
+		return nil, nil, &DataError{File: name, Line: jsonLine(data, dec.InputOffset()), Problem: "invalid JSON: " + err.Error()}
+	}
+	return out, lines, nil
+}
+
+func isRasaJSON(data []byte) bool {
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(data, &probe) != nil {
+		return false
+	}
+	_, ok := probe["rasa_nlu_data"]
+	return ok
+}
+
+// parseRasaJSON reads Rasa's legacy JSON training data.
+func parseRasaJSON(data []byte, name string) ([]nlu.Example, []int, error) {
+	var doc struct {
+		Data struct {
+			Examples json.RawMessage `json:"common_examples"`
+		} `json:"rasa_nlu_data"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, nil, &DataError{File: name, Problem: "want {\"rasa_nlu_data\": {\"common_examples\": […]}}: " + err.Error()}
+	}
+	if len(doc.Data.Examples) == 0 {
+		return nil, nil, &DataError{File: name, Problem: "rasa_nlu_data has no common_examples"}
+	}
+	off := bytes.Index(data, doc.Data.Examples)
+	ex, lines, err := parseJSONArray(doc.Data.Examples, name)
+	if err == nil && off > 0 {
+		base := jsonLine(data, int64(off)) - 1
+		for i := range lines {
+			lines[i] += base
+		}
+	}
+	return ex, lines, err
+}
+
+// sniffDelimiter picks the CSV delimiter from the first line: the one of
+// comma, semicolon and tab that occurs most outside quotes (comma wins
+// ties).
+func sniffDelimiter(data []byte) rune {
+	first := data
+	if i := bytes.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	counts := map[byte]int{}
+	quoted := false
+	for _, c := range first {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case !quoted && (c == ',' || c == ';' || c == '\t'):
+			counts[c]++
+		}
+	}
+	best := byte(',')
+	for _, c := range []byte{';', '\t'} {
+		if counts[c] > counts[best] {
+			best = c
+		}
+	}
+	return rune(best)
+}
+
+func parseCSV(data []byte, name string, tsv bool) ([]nlu.Example, []int, error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.Comma = sniffDelimiter(data)
+	if tsv {
+		r.Comma = '\t'
+		r.LazyQuotes = true
+	}
+	var out []nlu.Example
+	var lines []int
+	textCol, intentCol, width := 0, 1, 2
 	for first := true; ; first = false {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -206,16 +428,39 @@ func parseCSV(data []byte, name string) ([]nlu.Example, []int, error) {
 			return nil, nil, &DataError{File: name, Problem: err.Error()}
 		}
 		line, _ := r.FieldPos(0)
-		if first && len(rec) >= 2 && strings.EqualFold(strings.TrimSpace(rec[0]), "text") && strings.EqualFold(strings.TrimSpace(rec[1]), "intent") {
+		if first {
+			tc, ic := -1, -1
+			for i, h := range rec {
+				if k := keyIndex(textKeys, h); k >= 0 && (tc < 0 || k < keyIndex(textKeys, rec[tc])) {
+					tc = i
+				}
+				if k := keyIndex(intentKeys, h); k >= 0 && (ic < 0 || k < keyIndex(intentKeys, rec[ic])) {
+					ic = i
+				}
+			}
+			if tc >= 0 && ic >= 0 {
+				textCol, intentCol, width = tc, ic, len(rec)
+				continue
+			}
+			if (tc >= 0 || ic >= 0) && len(rec) > 2 {
+				return nil, nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("header %q names no %s column (one of %s)",
+					strings.Join(rec, string(r.Comma)), map[bool]string{true: "intent", false: "text"}[tc >= 0],
+					strings.Join(map[bool][]string{true: intentKeys, false: textKeys}[tc >= 0], ", "))}
+			}
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		if len(rec) != 2 {
-			return nil, nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("want 2 columns text,intent, got %d", len(rec))}
+		if len(rec) != width {
+			if width == 2 {
+				return nil, nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("want 2 columns text,intent (or a header naming them), got %d", len(rec))}
+			}
+			return nil, nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("want %d columns as in the header, got %d", width, len(rec))}
 		}
-		if strings.TrimSpace(rec[0]) == "" || strings.TrimSpace(rec[1]) == "" {
+		if strings.TrimSpace(rec[textCol]) == "" || strings.TrimSpace(rec[intentCol]) == "" {
 			return nil, nil, &DataError{File: name, Line: line, Problem: "empty text or intent"}
 		}
-		out = append(out, nlu.Example{Text: rec[0], Intent: strings.TrimSpace(rec[1])})
+		out = append(out, nlu.Example{Text: rec[textCol], Intent: strings.TrimSpace(rec[intentCol])})
 		lines = append(lines, line)
 	}
 	return out, lines, nil
@@ -240,4 +485,112 @@ func ReadFileLines(path string, splits []string) ([]nlu.Example, []int, error) {
 		return ex, nil, err
 	}
 	return ParseExamplesLines(data, path)
+}
+
+// looksLikeRasaYAML reports whether t (trimmed) starts like a Rasa YAML
+// training file.
+func looksLikeRasaYAML(t []byte) bool {
+	for _, p := range []string{"version:", "nlu:", "---", "#"} {
+		if bytes.HasPrefix(t, []byte(p)) {
+			return bytes.Contains(t, []byte("\nnlu:")) || bytes.HasPrefix(t, []byte("nlu:"))
+		}
+	}
+	return false
+}
+
+// rasaEntity matches an entity annotation: [text](entity) or
+// [text]{"entity": …}; the text is kept.
+var rasaEntity = regexp.MustCompile(`\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})`)
+
+// parseRasaYAML reads Rasa's YAML training data (nlu.yml): items of the
+// nlu list with an intent and its examples, as a block of "- text" lines
+// or a list of {text: …}. Items without an intent (synonym, regex,
+// lookup) are skipped.
+func parseRasaYAML(data []byte, name string) ([]nlu.Example, []int, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line := 0
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+		}
+		return nil, nil, &DataError{File: name, Line: line, Problem: "invalid YAML: " + err.Error()}
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, nil, &DataError{File: name, Line: 1, Problem: "want a Rasa NLU file with an nlu: list"}
+	}
+	nluNode := mapValue(doc.Content[0], "nlu")
+	if nluNode == nil || nluNode.Kind != yaml.SequenceNode {
+		return nil, nil, &DataError{File: name, Line: doc.Content[0].Line, Problem: "want a Rasa NLU file with an nlu: list"}
+	}
+	var out []nlu.Example
+	var lines []int
+	add := func(text string, intent string, line int) {
+		text = strings.TrimSpace(rasaEntity.ReplaceAllString(text, "$1"))
+		if text != "" {
+			out = append(out, nlu.Example{Text: text, Intent: intent})
+			lines = append(lines, line)
+		}
+	}
+	for _, item := range nluNode.Content {
+		if item.Kind != yaml.MappingNode {
+			return nil, nil, &DataError{File: name, Line: item.Line, Problem: "nlu item: want a mapping with intent: and examples:"}
+		}
+		in := mapValue(item, "intent")
+		if in == nil {
+			continue // synonym, regex, lookup
+		}
+		intent := strings.TrimSpace(in.Value)
+		if in.Kind != yaml.ScalarNode || intent == "" {
+			return nil, nil, &DataError{File: name, Line: in.Line, Problem: "empty intent"}
+		}
+		exs := mapValue(item, "examples")
+		if exs == nil {
+			return nil, nil, &DataError{File: name, Line: item.Line, Problem: fmt.Sprintf("intent %q has no examples:", intent)}
+		}
+		switch exs.Kind {
+		case yaml.ScalarNode:
+			// A block of "- text" lines; a literal block starts on the
+			// line after its indicator.
+			first := exs.Line
+			if exs.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				first++
+			}
+			for i, l := range strings.Split(exs.Value, "\n") {
+				l = strings.TrimSpace(l)
+				if l == "" {
+					continue
+				}
+				if !strings.HasPrefix(l, "-") {
+					return nil, nil, &DataError{File: name, Line: first + i, Problem: fmt.Sprintf("intent %q: example lines start with \"- \"", intent)}
+				}
+				add(strings.TrimPrefix(l, "-"), intent, first+i)
+			}
+		case yaml.SequenceNode:
+			for _, e := range exs.Content {
+				switch {
+				case e.Kind == yaml.ScalarNode:
+					add(e.Value, intent, e.Line)
+				case e.Kind == yaml.MappingNode && mapValue(e, "text") != nil:
+					add(mapValue(e, "text").Value, intent, e.Line)
+				default:
+					return nil, nil, &DataError{File: name, Line: e.Line, Problem: fmt.Sprintf("intent %q: want an example text", intent)}
+				}
+			}
+		default:
+			return nil, nil, &DataError{File: name, Line: exs.Line, Problem: fmt.Sprintf("intent %q: examples: want a block of \"- text\" lines", intent)}
+		}
+	}
+	return out, lines, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// mapValue returns the value of key in a YAML mapping node, or nil.
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
 }
