@@ -22,7 +22,7 @@ func splitList(s string) []string {
 }
 
 func runNLU(ctx context.Context, args []string, env Env) (int, error) {
-	fs := newFlagSet("nlu", env, "[flags] [CLINC150.json]  |  --train FILE --test FILE")
+	fs := newFlagSet("nlu", env, "[flags] [CLINC150.json | FILE (5-fold CV)]  |  --train FILE --test FILE")
 	var (
 		trainPath   = fs.String("train", "", "training data: CLINC150 JSON, CSV text,intent or JSONL {text,intent}")
 		testPath    = fs.String("test", "", "test data, same formats")
@@ -58,6 +58,12 @@ func runNLU(ctx context.Context, args []string, env Env) (int, error) {
 	switch {
 	case len(pos) == 1 && *trainPath == "" && *testPath == "":
 		*trainPath, *testPath = pos[0], pos[0]
+		if *folds == 0 && !isCLINCFile(pos[0]) {
+			// One file without splits: scoring on the training data would
+			// say nothing, so cross-validate.
+			*folds = DefaultNLUFolds
+			fmt.Fprintf(env.Stderr, "note: %s has no test split; %d-fold cross-validation (give --test FILE to score a test file)\n", pos[0], *folds)
+		}
 	case len(pos) == 0 && *trainPath != "" && (*testPath != "" || *folds > 1):
 	default:
 		fs.Usage()
@@ -159,6 +165,17 @@ func runNLU(ctx context.Context, args []string, env Env) (int, error) {
 		return ExitGateFailed, nil
 	}
 	return ExitOK, nil
+}
+
+// DefaultNLUFolds is the cross-validation used for a single data file
+// without splits.
+const DefaultNLUFolds = 5
+
+// isCLINCFile reports whether path holds CLINC150-style splits; an
+// unreadable file is left for the reader to report.
+func isCLINCFile(path string) bool {
+	data, err := os.ReadFile(path)
+	return err != nil || nlueval.IsCLINC(path, data)
 }
 
 // stratifiedSample keeps n examples, about the same share of each intent.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -179,6 +180,42 @@ func TestNLUDataAndUsageErrors(t *testing.T) {
 			}
 			if !strings.Contains(errb.String(), tt.want) {
 				t.Errorf("stderr lacks %q:\n%s", tt.want, errb)
+			}
+		})
+	}
+}
+
+// An intent set in one file without splits or out-of-scope queries (like
+// banking77's train.csv) is cross-validated, and the oos metrics are n/a.
+func TestNLUSingleFileWithoutOOS(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("text,category\n")
+	for i := range 5 {
+		fmt.Fprintf(&b, "card arrival %d,card_arrival\nwhere is my card %d,card_arrival\n", i, i)
+		fmt.Fprintf(&b, "exchange rate %d,exchange_rate\nwhat rate today %d,exchange_rate\n", i, i)
+	}
+	p := writeTemp(t, "banking.csv", b.String())
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"table", []string{"nlu", p}, []string{"5-fold cross-validation", "oos recall         n/a", "oos precision      n/a", "in-scope accuracy  1.0000"}},
+		{"json", []string{"nlu", "--json", p}, []string{`"oos_recall": null`, `"oos_precision": null`, `"folds": 5`, `"records": 20`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, out, errb := nluEnv()
+			if code := Main(context.Background(), tt.args, env); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errb)
+			}
+			if !strings.Contains(errb.String(), "no test split; 5-fold cross-validation") {
+				t.Errorf("stderr lacks the cross-validation note:\n%s", errb)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
 			}
 		})
 	}
