@@ -169,6 +169,9 @@ func fit(ctx context.Context, cfg Config, docs [][]string, labels []int32, names
 		return nil, fmt.Errorf("classifier: %w", err)
 	}
 	m.Linear = *lin
+	if cfg.NBWeight > 0 {
+		addNaiveBayes(&m.Linear, xs, labels, cfg.NBWeight, cfg.NBSmoothing)
+	}
 	return m, nil
 }
 

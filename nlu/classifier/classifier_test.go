@@ -441,3 +441,42 @@ func TestParseConcurrent(t *testing.T) {
 		t.Errorf("concurrent Parse(%q) differed from the sequential result", p)
 	}
 }
+
+// TestAddNaiveBayes checks the blended weights against values worked out
+// by hand: two classes, two features, α = 1.
+func TestAddNaiveBayes(t *testing.T) {
+	// Class 0: x = (1, 0). Class 1: x = (0.6, 0.8). Summed weights per
+	// class: n(f0) = 1 | 0.6, n(f1) = 0 | 0.8; totals 1 | 1.4; Dim 2.
+	xs := []sparse{{idx: []int32{0}, val: []float32{1}}, {idx: []int32{0, 1}, val: []float32{0.6, 0.8}}}
+	ys := []int32{0, 1}
+	lt := [2][2]float64{
+		{math.Log(2.0 / 3), math.Log(1.6 / 3.4)}, // feature 0: class 0, class 1
+		{math.Log(1.0 / 3), math.Log(1.8 / 3.4)}, // feature 1
+	}
+	tests := []struct {
+		name   string
+		weight float64
+		start  []float32
+	}{
+		{"FromZero", 1, []float32{0, 0, 0, 0}},
+		{"AddsToSVMWeights", 0.5, []float32{0.25, -0.25, -1, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &linear{Dim: 2, K: 2, W: append([]float32(nil), tt.start...), B: []float32{0.1, -0.1}}
+			addNaiveBayes(m, xs, ys, tt.weight, 1)
+			for j := range 2 {
+				mean := (lt[j][0] + lt[j][1]) / 2
+				for c := range 2 {
+					want := float64(tt.start[j*2+c]) + tt.weight*(lt[j][c]-mean)
+					if got := float64(m.W[j*2+c]); math.Abs(got-want) > 1e-6 {
+						t.Errorf("W[%d,%d] = %v, want %v", j, c, got, want)
+					}
+				}
+			}
+			if m.B[0] != 0.1 || m.B[1] != -0.1 {
+				t.Errorf("biases changed: %v", m.B)
+			}
+		})
+	}
+}
