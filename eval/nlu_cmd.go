@@ -24,7 +24,7 @@ func splitList(s string) []string {
 func runNLU(ctx context.Context, args []string, env Env) (int, error) {
 	fs := newFlagSet("nlu", env, "[flags] [CLINC150.json | FILE (5-fold CV)]  |  --train FILE --test FILE")
 	var (
-		trainPath   = fs.String("train", "", "training data: CLINC150 JSON, CSV text,intent or JSONL {text,intent}")
+		trainPath   = fs.String("train", "", "training data: CLINC150 JSON, CSV/TSV (text,intent or a header such as text,category), JSON(L) {text,intent} or Rasa nlu.yml")
 		testPath    = fs.String("test", "", "test data, same formats")
 		trainSplits = fs.String("train-splits", strings.Join(nlueval.DefaultTrainSplits, ","), "CLINC150 splits used for training")
 		testSplits  = fs.String("test-splits", strings.Join(nlueval.DefaultTestSplits, ","), "CLINC150 splits used for testing")
