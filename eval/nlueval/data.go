@@ -54,12 +54,24 @@ func IsCLINC(name string, data []byte) bool {
 	if json.Unmarshal(data, &probe) != nil {
 		return strings.EqualFold(filepath.Ext(name), ".json")
 	}
+	// CLINC's values are arrays of [text, intent] arrays; {intent:
+	// [utterance, …]} and {"intents": [{…}]} are other formats.
+	clinc := false
 	for _, v := range probe {
-		if b := bytes.TrimSpace(v); len(b) > 0 && b[0] == '[' {
-			return true
+		var items []json.RawMessage
+		if json.Unmarshal(v, &items) != nil {
+			continue
 		}
+		if len(items) == 0 {
+			clinc = true
+			continue
+		}
+		if b := bytes.TrimSpace(items[0]); len(b) == 0 || b[0] != '[' {
+			return false
+		}
+		clinc = true
 	}
-	return false
+	return clinc
 }
 
 // ParseCLINC reads a CLINC150 JSON file ({split: [[text, intent], …]}) and
@@ -157,6 +169,8 @@ func ParseExamplesLines(data []byte, name string) ([]nlu.Example, []int, error) 
 	case ext != ".csv" && ext != ".tsv" && len(t) > 0 && t[0] == '{':
 		if isRasaJSON(data) {
 			ex, lines, err = parseRasaJSON(data, name)
+		} else if m, ok := intentObject(data); ok {
+			ex, lines, err = parseIntentObject(m, data, name)
 		} else {
 			ex, lines, err = parseJSONL(data, name)
 		}
@@ -593,4 +607,106 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// intentObject returns data as a JSON object when it holds intents by
+// name rather than one example per line: {intent: [utterance, …]} or a
+// chatbot intents.json ({"intents": [{"tag": …, "patterns": […]}]}).
+func intentObject(data []byte) (map[string]json.RawMessage, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) != nil || len(m) == 0 {
+		return nil, false
+	}
+	for _, v := range m {
+		if b := bytes.TrimSpace(v); len(b) == 0 || b[0] != '[' {
+			return nil, false
+		}
+	}
+	return m, true
+}
+
+// Keys of a chatbot intents.json entry.
+var (
+	entryNameKeys    = []string{"tag", "intent", "name", "label"}
+	entryExampleKeys = []string{"patterns", "examples", "utterances", "sentences", "texts"}
+)
+
+// parseIntentObject reads {intent: [utterance, …]} or {"intents": [{"tag":
+// name, "patterns": [utterance, …]}, …]}. An example's line is where its
+// text first appears after the previous one (0 if not found as written).
+func parseIntentObject(m map[string]json.RawMessage, data []byte, name string) ([]nlu.Example, []int, error) {
+	var out []nlu.Example
+	var lines []int
+	pos := 0
+	lineOf := func(text string) int {
+		q, _ := json.Marshal(text)
+		i := bytes.Index(data[pos:], q)
+		if i < 0 {
+			return 0
+		}
+		pos += i + len(q)
+		return jsonLine(data, int64(pos-len(q)))
+	}
+	add := func(intent string, texts []string) error {
+		intent = strings.TrimSpace(intent)
+		if intent == "" {
+			return &DataError{File: name, Problem: "an intent without a name"}
+		}
+		for _, t := range texts {
+			line := lineOf(t)
+			if strings.TrimSpace(t) == "" {
+				return &DataError{File: name, Line: line, Problem: fmt.Sprintf("intent %q: empty example", intent)}
+			}
+			out = append(out, nlu.Example{Text: t, Intent: intent})
+			lines = append(lines, line)
+		}
+		return nil
+	}
+	if raw, ok := m["intents"]; ok && len(m) == 1 {
+		var entries []map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &entries); err == nil {
+			for i, e := range entries {
+				var intent string
+				var texts []string
+				for _, k := range entryNameKeys {
+					if v, ok := e[k]; ok && json.Unmarshal(v, &intent) == nil {
+						break
+					}
+				}
+				for _, k := range entryExampleKeys {
+					if v, ok := e[k]; ok && json.Unmarshal(v, &texts) == nil {
+						break
+					}
+				}
+				if intent == "" || texts == nil {
+					return nil, nil, &DataError{File: name, Problem: fmt.Sprintf("intents item %d: want {\"tag\": name, \"patterns\": [text, …]}", i+1)}
+				}
+				if err := add(intent, texts); err != nil {
+					return nil, nil, err
+				}
+			}
+			return out, lines, nil
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	// File order, so lines are found in sequence.
+	sort.Slice(keys, func(i, j int) bool {
+		qi, _ := json.Marshal(keys[i])
+		qj, _ := json.Marshal(keys[j])
+		return bytes.Index(data, qi) < bytes.Index(data, qj)
+	})
+	for _, k := range keys {
+		var texts []string
+		if err := json.Unmarshal(m[k], &texts); err != nil {
+			return nil, nil, &DataError{File: name, Line: lineOf(k), Problem: fmt.Sprintf("intent %q: want a list of example texts", k)}
+		}
+		lineOf(k)
+		if err := add(k, texts); err != nil {
+			return nil, nil, err
+		}
+	}
+	return out, lines, nil
 }

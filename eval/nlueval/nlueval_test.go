@@ -80,6 +80,9 @@ func TestParseFormats(t *testing.T) {
 		{"jsonl label alias and number", "d.jsonl", `{"utterance":"hi","label":3}` + "\n" + `{"Text":"yo","Intent":"greet"}`, nil, []nlu.Example{ex("hi", "3"), ex("yo", "greet")}},
 		{"json array of objects", "d.json", `[{"text":"hi","intent":"greet"},` + "\n" + ` {"sentence":"bye","category":"leave"}]`, nil, []nlu.Example{ex("hi", "greet"), ex("bye", "leave")}},
 		{"json array of pairs", "d.json", `[["hi","greet"],["bye","leave"]]`, nil, []nlu.Example{ex("hi", "greet"), ex("bye", "leave")}},
+		{"intent map", "d.json", "{\"greet\": [\"hi\", \"hello\"],\n \"leave\": [\"bye\"]}", nil, []nlu.Example{ex("hi", "greet"), ex("hello", "greet"), ex("bye", "leave")}},
+		{"chatbot intents.json", "intents.json", `{"intents": [{"tag": "greeting", "patterns": ["Hi", "Hey there"], "responses": ["Hello!"]}, {"tag": "goodbye", "patterns": ["Bye"]}]}`, nil,
+			[]nlu.Example{ex("Hi", "greeting"), ex("Hey there", "greeting"), ex("Bye", "goodbye")}},
 		{"rasa json", "d.json", `{"rasa_nlu_data": {"common_examples": [{"text": "hi", "intent": "greet", "entities": []}]}}`, nil, []nlu.Example{ex("hi", "greet")}},
 		{"rasa yaml", "nlu.yml", "version: \"3.1\"\nnlu:\n- intent: greet\n  examples: |\n    - hey\n    - hello [Anna](name) there\n- synonym: savings\n  examples: |\n    - pink pig\n- intent: inform\n  examples:\n  - text: 'in [Paris]{\"entity\": \"city\"}'\n  - at home\n", nil,
 			[]nlu.Example{ex("hey", "greet"), ex("hello Anna there", "greet"), ex("in Paris", "inform"), ex("at home", "inform")}},
@@ -124,6 +127,8 @@ func TestParseErrors(t *testing.T) {
 		{"rasa yaml bad example line", "nlu.yml", "nlu:\n- intent: greet\n  examples: |\n    - hey\n    hello\n", []string{"nlu.yml:5:", `example lines start with "- "`}},
 		{"rasa yaml no examples", "nlu.yml", "nlu:\n- intent: greet\n", []string{"nlu.yml:2:", `intent "greet" has no examples`}},
 		{"rasa yaml syntax", "nlu.yml", "nlu:\n- intent: greet\n  examples: [\n", []string{"nlu.yml:", "invalid YAML"}},
+		{"intent map not strings", "d.json", "{\"greet\": [\"hi\"],\n \"leave\": [1]}", []string{"d.json:2:", `intent "leave": want a list of example texts`}},
+		{"intents.json without patterns", "intents.json", `{"intents": [{"tag": "greeting", "responses": ["Hello!"]}]}`, []string{"intents.json:", "intents item 1"}},
 		{"yaml without nlu", "d.yaml", "stories: []\n", []string{"d.yaml:1:", "nlu: list"}},
 		{"clinc bad item", "c.json", `{"train": [["a"]], "oos_train": []}`, []string{`split "train" item 0`}},
 	}
