@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -216,6 +218,42 @@ func TestNLUSingleFileWithoutOOS(t *testing.T) {
 				if !strings.Contains(out.String(), w) {
 					t.Errorf("output lacks %q:\n%s", w, out)
 				}
+			}
+		})
+	}
+}
+
+// A dataset directory is read as train.* and test.* (test optional).
+func TestNLUDatasetDirectory(t *testing.T) {
+	rows := "text,label\nbook a flight,book_flight\nflight to rome,book_flight\nfly me to paris,book_flight\nmy balance,balance\nbalance please,balance\nhow much money do i have,balance\n"
+	tests := []struct {
+		name    string
+		files   map[string]string
+		code    int
+		wantOut string
+		wantErr string
+	}{
+		{"TrainAndTest", map[string]string{"train.csv": rows, "test.jsonl": `{"text":"a flight","intent":"book_flight"}` + "\n"}, ExitOK, `"records": 1`, ""},
+		{"TrainOnlyCrossValidates", map[string]string{"train.csv": rows}, ExitOK, `"folds": 5`, "has no test file; 5-fold cross-validation of train.csv"},
+		{"ErrNoTrainFile", map[string]string{"data.csv": rows}, ExitUsage, "", "no train.csv"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, data := range tt.files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env, out, errb := nluEnv()
+			if code := Main(context.Background(), []string{"nlu", "--json", dir}, env); code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, errb)
+			}
+			if !strings.Contains(out.String(), tt.wantOut) {
+				t.Errorf("stdout lacks %q:\n%s", tt.wantOut, out)
+			}
+			if !strings.Contains(errb.String(), tt.wantErr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantErr, errb)
 			}
 		})
 	}

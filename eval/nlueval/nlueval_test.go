@@ -283,6 +283,14 @@ func TestFoldsAndCrossValidate(t *testing.T) {
 	if _, err := CrossValidate(context.Background(), nil, exs, 1, 1, Options{}); err == nil {
 		t.Error("k=1: want error")
 	}
+	// Fewer examples than folds: one fold per example, none empty.
+	rep, err = CrossValidate(context.Background(), func() (nlu.Trainer, error) { return &lookup{}, nil }, exs[:3], 5, 1, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Folds) != 3 || rep.Config.Folds != 3 || rep.Records != 3 {
+		t.Errorf("3 examples, k=5: folds %d (config %d), records %d; want 3, 3, 3", len(rep.Folds), rep.Config.Folds, rep.Records)
+	}
 }
 
 func TestPercentile(t *testing.T) {
