@@ -73,7 +73,7 @@ func (c *Classifier) Intents() []string {
 
 // Train learns the intents in examples and replaces the current model
 // when it succeeds. Examples labeled nlu.OutOfScope train an out-of-scope
-// class. Real intent sets are untidy, so Train learns what it can: an
+// class (the label's case does not matter). Real intent sets are untidy, so Train learns what it can: an
 // intent with a single example, the same utterance under two intents and
 // an utterance without letters or digits (skipped) are accepted (veil nlu
 // train lints a data file for them first). It fails with ErrTrainingData
@@ -111,6 +111,9 @@ func prepare(examples []nlu.Example) ([][]string, []int32, []string, error) {
 		intent := strings.TrimSpace(e.Intent)
 		if intent == "" {
 			return nil, nil, nil, bad("example %d: empty intent", i)
+		}
+		if strings.EqualFold(intent, nlu.OutOfScope) {
+			intent = nlu.OutOfScope // "OOS" in some data sets
 		}
 		if strings.TrimSpace(e.Text) == "" {
 			return nil, nil, nil, bad("example %d: empty text", i)

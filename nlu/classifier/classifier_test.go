@@ -257,6 +257,7 @@ func TestTrainBadData(t *testing.T) {
 		{"OKSingleExample", with(nlu.Example{Text: "thanks a lot", Intent: "thank"}), "thanks a lot", "thank"},
 		{"OKConflictingLabels", with(nlu.Example{Text: "Hello!", Intent: "leave"}, nlu.Example{Text: "hi there", Intent: "greet"}), "hi there", "greet"},
 		{"OKNoWordsSkipped", with(nlu.Example{Text: "?!", Intent: "punct"}), "see you", "leave"},
+		{"OKUpperCaseOOS", with(nlu.Example{Text: "what is the weather on mars", Intent: "OOS"}, nlu.Example{Text: "sing me a song about mars", Intent: " Oos"}), "the weather on mars", nlu.OutOfScope},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := DefaultConfig()
@@ -269,8 +270,8 @@ func TestTrainBadData(t *testing.T) {
 			if got := res.Top().Name; got != tt.want {
 				t.Errorf("Parse(%q) = %q, want %q", tt.text, got, tt.want)
 			}
-			if slices.Contains(c.Intents(), "punct") {
-				t.Errorf("intent with no usable example was learned: %v", c.Intents())
+			if slices.Contains(c.Intents(), "punct") || slices.Contains(c.Intents(), "OOS") {
+				t.Errorf("intent with no usable example, or oos as an in-scope intent, was learned: %v", c.Intents())
 			}
 		})
 	}
