@@ -72,7 +72,7 @@ func runNLU(ctx context.Context, args []string, env Env) (int, error) {
 	switch {
 	case len(pos) == 1 && *trainPath == "" && *testPath == "":
 		*trainPath, *testPath = pos[0], pos[0]
-		if *folds == 0 && !isCLINCFile(pos[0]) {
+		if *folds == 0 && !nlueval.HasSplits(pos[0]) {
 			// One file without splits: scoring on the training data would
 			// say nothing, so cross-validate.
 			*folds = DefaultNLUFolds
@@ -184,13 +184,6 @@ func runNLU(ctx context.Context, args []string, env Env) (int, error) {
 // DefaultNLUFolds is the cross-validation used for a single data file
 // without splits.
 const DefaultNLUFolds = 5
-
-// isCLINCFile reports whether path holds CLINC150-style splits; an
-// unreadable file is left for the reader to report.
-func isCLINCFile(path string) bool {
-	data, err := os.ReadFile(path)
-	return err != nil || nlueval.IsCLINC(path, data)
-}
 
 // splitFiles finds a dataset directory's training and test files:
 // train.EXT and test.EXT for the formats ReadFile knows (test may be

@@ -258,3 +258,29 @@ func TestNLUDatasetDirectory(t *testing.T) {
 		})
 	}
 }
+
+// One file with a split column (MASSIVE's partition) trains on its train
+// rows and scores its test rows.
+func TestNLUSingleFileWithSplitColumn(t *testing.T) {
+	p := writeTemp(t, "massive.jsonl", `{"partition":"train","intent":"alarm_set","utt":"wake me up at nine"}
+{"partition":"train","intent":"alarm_set","utt":"set an alarm"}
+{"partition":"train","intent":"weather_query","utt":"is it raining"}
+{"partition":"train","intent":"weather_query","utt":"weather today"}
+{"partition":"dev","intent":"weather_query","utt":"weather tomorrow"}
+{"partition":"test","intent":"alarm_set","utt":"alarm at nine"}
+{"partition":"test","intent":"weather_query","utt":"raining today"}
+{"partition":"test","intent":"weather_query","utt":"weather in rome"}
+`)
+	env, out, errb := nluEnv()
+	if code := Main(context.Background(), []string{"nlu", "--json", p}, env); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	for _, want := range []string{`"records": 3`, `"train_examples": 4`, `"oos_recall": null`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(errb.String(), "cross-validation") || strings.Contains(out.String(), `"folds"`) {
+		t.Errorf("a file with its own splits was cross-validated:\n%s\n%s", errb, out)
+	}
+}

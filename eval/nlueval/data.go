@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -134,9 +136,11 @@ func sortedSplits(m map[string][][]string) []string {
 // chosen by the file extension or, failing that, the content:
 //
 //   - CSV or TSV: text,intent rows; a header row may name the columns
-//     (text, utterance, sentence, query, example, input; intent, label,
-//     category, class, target), as in banking77's text,category; the
-//     delimiter (comma, semicolon or tab) is taken from the first line.
+//     (text, utterance, utt, sentence, query, example, input, answer,
+//     question; intent, label, category, class, target), as in banking77's
+//     text,category, with optional scenario and split columns (HWU64's
+//     CSV, MASSIVE); the delimiter (comma, semicolon or tab) is taken from
+//     the first line.
 //   - JSONL: one {"text": …, "intent": …} object per line (the same
 //     column names; a numeric label becomes its decimal string).
 //   - JSON: an array of such objects or of [text, intent] pairs, or a
@@ -151,46 +155,78 @@ func ParseExamples(data []byte, name string) ([]nlu.Example, error) {
 // ParseExamplesLines is ParseExamples that also returns each example's
 // line number in the file.
 func ParseExamplesLines(data []byte, name string) ([]nlu.Example, []int, error) {
+	ex, lines, _, err := parseAll(data, name)
+	return ex, lines, err
+}
+
+// parseAll parses any supported non-CLINC format; splits holds each row's
+// split column value (normalised by splitName), nil when the format or
+// file has none.
+func parseAll(data []byte, name string) (ex []nlu.Example, lines []int, splits []string, err error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	ext := strings.ToLower(filepath.Ext(name))
 	t := bytes.TrimLeft(data, " \t\r\n")
-	var (
-		ex    []nlu.Example
-		lines []int
-		err   error
-	)
 	switch {
 	case ext == ".yml" || ext == ".yaml":
 		ex, lines, err = parseRasaYAML(data, name)
 	case ext == ".jsonl" || ext == ".ndjson":
-		ex, lines, err = parseJSONL(data, name)
+		ex, lines, splits, err = parseJSONL(data, name)
 	case ext != ".csv" && ext != ".tsv" && len(t) > 0 && t[0] == '[':
-		ex, lines, err = parseJSONArray(data, name)
+		ex, lines, splits, err = parseJSONArray(data, name)
 	case ext != ".csv" && ext != ".tsv" && len(t) > 0 && t[0] == '{':
 		if isRasaJSON(data) {
 			ex, lines, err = parseRasaJSON(data, name)
 		} else if m, ok := intentObject(data); ok {
 			ex, lines, err = parseIntentObject(m, data, name)
 		} else {
-			ex, lines, err = parseJSONL(data, name)
+			ex, lines, splits, err = parseJSONL(data, name)
 		}
 	case ext != ".csv" && ext != ".tsv" && looksLikeRasaYAML(t):
 		ex, lines, err = parseRasaYAML(data, name)
 	default:
-		ex, lines, err = parseCSV(data, name, ext == ".tsv")
+		ex, lines, splits, err = parseCSV(data, name, ext == ".tsv")
 	}
 	if err == nil && len(ex) == 0 {
 		err = &DataError{File: name, Problem: "no examples"}
 	}
-	return ex, lines, err
+	if !slices.ContainsFunc(splits, func(s string) bool { return s != "" }) {
+		splits = nil
+	}
+	return ex, lines, splits, err
 }
 
 // Column names accepted for the utterance and its intent, in CSV headers
 // and JSON objects.
+// A scenario column (HWU64, MASSIVE) prefixes the intent ("alarm" +
+// "set" → "alarm_set") unless the intent already starts with it; a split
+// column (MASSIVE's partition) lets one file hold train and test rows.
 var (
-	textKeys   = []string{"text", "utterance", "sentence", "query", "example", "input", "question"}
-	intentKeys = []string{"intent", "label", "category", "class", "target", "intent_name"}
+	textKeys     = []string{"text", "utterance", "utt", "sentence", "query", "example", "input", "answer", "question"}
+	intentKeys   = []string{"intent", "label", "category", "class", "target", "intent_name"}
+	scenarioKeys = []string{"scenario"}
+	splitKeys    = []string{"split", "partition"}
 )
+
+// splitName normalises a split column value: dev, valid and validation
+// are "val".
+func splitName(v string) string {
+	v = strings.ToLower(strings.TrimSpace(v))
+	switch v {
+	case "dev", "valid", "validation":
+		return "val"
+	}
+	return v
+}
+
+// withScenario joins a scenario and an intent as HWU64 and MASSIVE name
+// their intents.
+func withScenario(scenario, intent string) string {
+	scenario = strings.TrimSpace(scenario)
+	if scenario == "" || strings.HasPrefix(intent, scenario+"_") {
+		return intent
+	}
+	return scenario + "_" + intent
+}
 
 func keyIndex(keys []string, name string) int {
 	name = strings.ToLower(strings.TrimSpace(name))
@@ -243,9 +279,9 @@ func CheckTrainingData(examples []nlu.Example, lines []int, name string) error {
 	return nil
 }
 
-// record picks the text and intent out of one JSON object by the first
-// known key present; a numeric intent becomes its decimal string.
-func record(raw map[string]json.RawMessage) (text, intent string, problem string) {
+// record picks the text, intent and split out of one JSON object by the
+// first known key present; a numeric intent becomes its decimal string.
+func record(raw map[string]json.RawMessage) (text, intent, split string, problem string) {
 	pick := func(keys []string) (string, bool, string) {
 		for _, k := range keys {
 			for rk, v := range raw {
@@ -268,23 +304,29 @@ func record(raw map[string]json.RawMessage) (text, intent string, problem string
 	text, ok, p := pick(textKeys)
 	switch {
 	case p != "":
-		return "", "", p
+		return "", "", "", p
 	case !ok || strings.TrimSpace(text) == "":
-		return "", "", `missing "text"`
+		return "", "", "", `missing "text"`
 	}
 	intent, ok, p = pick(intentKeys)
 	switch {
 	case p != "":
-		return "", "", p
+		return "", "", "", p
 	case !ok || strings.TrimSpace(intent) == "":
-		return "", "", `missing "intent"`
+		return "", "", "", `missing "intent"`
 	}
-	return text, strings.TrimSpace(intent), ""
+	intent = strings.TrimSpace(intent)
+	if sc, _, _ := pick(scenarioKeys); sc != "" {
+		intent = withScenario(sc, intent)
+	}
+	split, _, _ = pick(splitKeys)
+	return text, intent, splitName(split), ""
 }
 
-func parseJSONL(data []byte, name string) ([]nlu.Example, []int, error) {
+func parseJSONL(data []byte, name string) ([]nlu.Example, []int, []string, error) {
 	var out []nlu.Example
 	var lines []int
+	var splits []string
 	for i, l := range bytes.Split(data, []byte{'\n'}) {
 		l = bytes.TrimSpace(l)
 		if len(l) == 0 {
@@ -292,16 +334,17 @@ func parseJSONL(data []byte, name string) ([]nlu.Example, []int, error) {
 		}
 		var raw map[string]json.RawMessage
 		if err := json.Unmarshal(l, &raw); err != nil {
-			return nil, nil, &DataError{File: name, Line: i + 1, Problem: "invalid JSON: " + err.Error()}
+			return nil, nil, nil, &DataError{File: name, Line: i + 1, Problem: "invalid JSON: " + err.Error()}
 		}
-		text, intent, problem := record(raw)
+		text, intent, split, problem := record(raw)
 		if problem != "" {
-			return nil, nil, &DataError{File: name, Line: i + 1, Problem: problem}
+			return nil, nil, nil, &DataError{File: name, Line: i + 1, Problem: problem}
 		}
 		out = append(out, nlu.Example{Text: text, Intent: intent})
 		lines = append(lines, i+1)
+		splits = append(splits, split)
 	}
-	return out, lines, nil
+	return out, lines, splits, nil
 }
 
 // jsonLine is the 1-based line of byte offset off in data.
@@ -311,13 +354,14 @@ func jsonLine(data []byte, off int64) int {
 
 // parseJSONArray reads [{"text","intent"}, …] or [[text, intent], …],
 // with each item's line.
-func parseJSONArray(data []byte, name string) ([]nlu.Example, []int, error) {
+func parseJSONArray(data []byte, name string) ([]nlu.Example, []int, []string, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if _, err := dec.Token(); err != nil { // [
-		return nil, nil, &DataError{File: name, Line: 1, Problem: "invalid JSON: " + err.Error()}
+		return nil, nil, nil, &DataError{File: name, Line: 1, Problem: "invalid JSON: " + err.Error()}
 	}
 	var out []nlu.Example
 	var lines []int
+	var splits []string
 	for i := 0; dec.More(); i++ {
 		start := dec.InputOffset()
 		var item json.RawMessage
@@ -326,12 +370,12 @@ func parseJSONArray(data []byte, name string) ([]nlu.Example, []int, error) {
 			if se := (*json.SyntaxError)(nil); errors.As(err, &se) {
 				off = se.Offset
 			}
-			return nil, nil, &DataError{File: name, Line: jsonLine(data, off), Problem: "invalid JSON: " + err.Error()}
+			return nil, nil, nil, &DataError{File: name, Line: jsonLine(data, off), Problem: "invalid JSON: " + err.Error()}
 		}
 		// The item starts after any whitespace and comma.
 		off := start + int64(len(data[start:])-len(bytes.TrimLeft(data[start:], " \t\r\n,")))
 		line := jsonLine(data, off)
-		text, intent, problem := "", "", ""
+		text, intent, split, problem := "", "", "", ""
 		var pair []string
 		var obj map[string]json.RawMessage
 		switch {
@@ -342,20 +386,21 @@ func parseJSONArray(data []byte, name string) ([]nlu.Example, []int, error) {
 				text, intent = pair[0], strings.TrimSpace(pair[1])
 			}
 		case json.Unmarshal(item, &obj) == nil:
-			text, intent, problem = record(obj)
+			text, intent, split, problem = record(obj)
 		default:
 			problem = fmt.Sprintf("item %d: want {\"text\": …, \"intent\": …} or [text, intent]", i+1)
 		}
 		if problem != "" {
-			return nil, nil, &DataError{File: name, Line: line, Problem: problem}
+			return nil, nil, nil, &DataError{File: name, Line: line, Problem: problem}
 		}
 		out = append(out, nlu.Example{Text: text, Intent: intent})
 		lines = append(lines, line)
+		splits = append(splits, split)
 	}
 	if _, err := dec.Token(); err != nil { // ]
-		return nil, nil, &DataError{File: name, Line: jsonLine(data, dec.InputOffset()), Problem: "invalid JSON: " + err.Error()}
+		return nil, nil, nil, &DataError{File: name, Line: jsonLine(data, dec.InputOffset()), Problem: "invalid JSON: " + err.Error()}
 	}
-	return out, lines, nil
+	return out, lines, splits, nil
 }
 
 func isRasaJSON(data []byte) bool {
@@ -381,7 +426,7 @@ func parseRasaJSON(data []byte, name string) ([]nlu.Example, []int, error) {
 		return nil, nil, &DataError{File: name, Problem: "rasa_nlu_data has no common_examples"}
 	}
 	off := bytes.Index(data, doc.Data.Examples)
-	ex, lines, err := parseJSONArray(doc.Data.Examples, name)
+	ex, lines, _, err := parseJSONArray(doc.Data.Examples, name)
 	if err == nil && off > 0 {
 		base := jsonLine(data, int64(off)) - 1
 		for i := range lines {
@@ -418,7 +463,7 @@ func sniffDelimiter(data []byte) rune {
 	return rune(best)
 }
 
-func parseCSV(data []byte, name string, tsv bool) ([]nlu.Example, []int, error) {
+func parseCSV(data []byte, name string, tsv bool) ([]nlu.Example, []int, []string, error) {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.Comma = sniffDelimiter(data)
@@ -428,7 +473,9 @@ func parseCSV(data []byte, name string, tsv bool) ([]nlu.Example, []int, error) 
 	}
 	var out []nlu.Example
 	var lines []int
+	var splits []string
 	textCol, intentCol, width := 0, 1, 2
+	scenarioCol, splitCol := -1, -1
 	for first := true; ; first = false {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -437,9 +484,9 @@ func parseCSV(data []byte, name string, tsv bool) ([]nlu.Example, []int, error) 
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, nil, &DataError{File: name, Line: pe.Line, Problem: "invalid CSV: " + pe.Err.Error()}
+				return nil, nil, nil, &DataError{File: name, Line: pe.Line, Problem: "invalid CSV: " + pe.Err.Error()}
 			}
-			return nil, nil, &DataError{File: name, Problem: err.Error()}
+			return nil, nil, nil, &DataError{File: name, Problem: err.Error()}
 		}
 		line, _ := r.FieldPos(0)
 		if first {
@@ -454,10 +501,18 @@ func parseCSV(data []byte, name string, tsv bool) ([]nlu.Example, []int, error) 
 			}
 			if tc >= 0 && ic >= 0 {
 				textCol, intentCol, width = tc, ic, len(rec)
+				for i, h := range rec {
+					switch {
+					case keyIndex(scenarioKeys, h) >= 0:
+						scenarioCol = i
+					case keyIndex(splitKeys, h) >= 0:
+						splitCol = i
+					}
+				}
 				continue
 			}
 			if (tc >= 0 || ic >= 0) && len(rec) > 2 {
-				return nil, nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("header %q names no %s column (one of %s)",
+				return nil, nil, nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("header %q names no %s column (one of %s)",
 					strings.Join(rec, string(r.Comma)), map[bool]string{true: "intent", false: "text"}[tc >= 0],
 					strings.Join(map[bool][]string{true: intentKeys, false: textKeys}[tc >= 0], ", "))}
 			}
@@ -467,21 +522,32 @@ func parseCSV(data []byte, name string, tsv bool) ([]nlu.Example, []int, error) 
 		}
 		if len(rec) != width {
 			if width == 2 {
-				return nil, nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("want 2 columns text,intent (or a header naming them), got %d", len(rec))}
+				return nil, nil, nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("want 2 columns text,intent (or a header naming them), got %d", len(rec))}
 			}
-			return nil, nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("want %d columns as in the header, got %d", width, len(rec))}
+			return nil, nil, nil, &DataError{File: name, Line: line, Problem: fmt.Sprintf("want %d columns as in the header, got %d", width, len(rec))}
 		}
 		if strings.TrimSpace(rec[textCol]) == "" || strings.TrimSpace(rec[intentCol]) == "" {
-			return nil, nil, &DataError{File: name, Line: line, Problem: "empty text or intent"}
+			return nil, nil, nil, &DataError{File: name, Line: line, Problem: "empty text or intent"}
 		}
-		out = append(out, nlu.Example{Text: rec[textCol], Intent: strings.TrimSpace(rec[intentCol])})
+		intent := strings.TrimSpace(rec[intentCol])
+		if scenarioCol >= 0 {
+			intent = withScenario(rec[scenarioCol], intent)
+		}
+		split := ""
+		if splitCol >= 0 {
+			split = splitName(rec[splitCol])
+		}
+		out = append(out, nlu.Example{Text: rec[textCol], Intent: intent})
 		lines = append(lines, line)
+		splits = append(splits, split)
 	}
-	return out, lines, nil
+	return out, lines, splits, nil
 }
 
 // ReadFile reads examples from path: the given CLINC splits when it is a
-// CLINC150 file, otherwise every row of a CSV or JSONL file.
+// CLINC150 file; the rows whose split column (split or partition: train,
+// val/dev/validation, test) names one of splits when the file has one;
+// otherwise every example of the file.
 func ReadFile(path string, splits []string) ([]nlu.Example, error) {
 	ex, _, err := ReadFileLines(path, splits)
 	return ex, err
@@ -498,7 +564,44 @@ func ReadFileLines(path string, splits []string) ([]nlu.Example, []int, error) {
 		ex, err := ParseCLINC(data, path, splits)
 		return ex, nil, err
 	}
-	return ParseExamplesLines(data, path)
+	ex, lines, rowSplits, err := parseAll(data, path)
+	if err != nil || rowSplits == nil || len(splits) == 0 {
+		return ex, lines, err
+	}
+	want := map[string]bool{}
+	for _, sp := range splits {
+		want[splitName(sp)] = true
+	}
+	var fex []nlu.Example
+	var flines []int
+	has := map[string]bool{}
+	for i, sp := range rowSplits {
+		has[sp] = true
+		if want[sp] {
+			fex = append(fex, ex[i])
+			flines = append(flines, lines[i])
+		}
+	}
+	if len(fex) == 0 {
+		return nil, nil, &DataError{File: path, Problem: fmt.Sprintf("no rows in split %s (has: %s)",
+			strings.Join(splits, ", "), strings.Join(slices.Sorted(maps.Keys(has)), ", "))}
+	}
+	return fex, flines, nil
+}
+
+// HasSplits reports whether the file at path holds its own train/test
+// splits: a CLINC150 file, or rows with a split column. It is false for
+// a file it cannot read or parse (ReadFile reports why).
+func HasSplits(path string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	if IsCLINC(path, data) {
+		return true
+	}
+	_, _, splits, err := parseAll(data, path)
+	return err == nil && splits != nil
 }
 
 // looksLikeRasaYAML reports whether t (trimmed) starts like a Rasa YAML

@@ -9,8 +9,11 @@
 //
 // ReadFile reads CLINC150's JSON splits and the common intent-set formats:
 // CSV/TSV (text,intent, or a header naming the columns, such as banking77's
-// text,category), JSONL or a JSON array of {text, intent}, Rasa nlu.yml
-// and Rasa JSON; data errors name the file and line.
+// text,category, or HWU64's scenario;intent;answer), JSONL or a JSON array
+// of {text, intent} (MASSIVE's {utt, scenario, intent, partition}),
+// {intent: [utterances]}, chatbot intents.json, Rasa nlu.yml and Rasa
+// JSON; data errors name the file and line. A split or partition column
+// selects rows like CLINC150's splits.
 //
 //	train, err := nlueval.ReadFile(path, nlueval.DefaultTrainSplits)
 //	test, err := nlueval.ReadFile(path, nlueval.DefaultTestSplits)
