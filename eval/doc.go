@@ -21,6 +21,8 @@
 //	veil eval pii --lang es ../shared/data/pii/meddocan_es_dev.jsonl
 //	veil eval pii ../shared/data/pii/wnut17_dev.conll --html wnut.html --errors wnut.jsonl
 //	veil eval nlu ../shared/data/intents/clinc150_data_full.json
+//	veil eval nlu banking77_train.csv   # one file without splits: 5-fold cross-validation
+//	veil eval nlu --train train.csv --test test.csv
 //
 // 2. Look at the errors. --errors writes every false positive, false
 // negative and wrong-type match as JSONL with its context; --html writes one

@@ -58,7 +58,7 @@ const usage = `usage: veil eval <command> [flags] [files]
 
 commands:
   pii            score the PII detector on labeled data (JSONL, presidio-research JSON, CoNLL)
-  nlu            train and score the local NLU on intent data (CLINC150 JSON, CSV, JSONL)
+  nlu            train and score the local NLU on intent data (CLINC150 JSON, CSV/TSV, JSON(L), Rasa YAML)
   gen            write synthetic WhatsApp-style labeled messages (canonical JSONL)
   conversations  run scripted conversations (YAML) through the pipeline
 

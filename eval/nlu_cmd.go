@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/veilhq/veil/eval/internal/gate"
@@ -22,9 +23,9 @@ func splitList(s string) []string {
 }
 
 func runNLU(ctx context.Context, args []string, env Env) (int, error) {
-	fs := newFlagSet("nlu", env, "[flags] [CLINC150.json]  |  --train FILE --test FILE")
+	fs := newFlagSet("nlu", env, "[flags] [CLINC150.json | FILE (5-fold CV) | DIR with train.* and test.*]  |  --train FILE --test FILE")
 	var (
-		trainPath   = fs.String("train", "", "training data: CLINC150 JSON, CSV text,intent or JSONL {text,intent}")
+		trainPath   = fs.String("train", "", "training data: CLINC150 JSON, CSV/TSV (text,intent or a header such as text,category), JSON(L) {text,intent} or Rasa nlu.yml")
 		testPath    = fs.String("test", "", "test data, same formats")
 		trainSplits = fs.String("train-splits", strings.Join(nlueval.DefaultTrainSplits, ","), "CLINC150 splits used for training")
 		testSplits  = fs.String("test-splits", strings.Join(nlueval.DefaultTestSplits, ","), "CLINC150 splits used for testing")
@@ -55,9 +56,28 @@ func runNLU(ctx context.Context, args []string, env Env) (int, error) {
 		}
 	}
 	trS, teS := splitList(*trainSplits), splitList(*testSplits)
+	if len(pos) == 1 && *trainPath == "" && *testPath == "" {
+		if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
+			tr, te, err := splitFiles(pos[0])
+			if err != nil {
+				return ExitUsage, err
+			}
+			if te == "" && *folds == 0 {
+				*folds = DefaultNLUFolds
+				fmt.Fprintf(env.Stderr, "note: %s has no test file; %d-fold cross-validation of %s\n", pos[0], *folds, filepath.Base(tr))
+			}
+			pos, *trainPath, *testPath = nil, tr, te
+		}
+	}
 	switch {
 	case len(pos) == 1 && *trainPath == "" && *testPath == "":
 		*trainPath, *testPath = pos[0], pos[0]
+		if *folds == 0 && !nlueval.HasSplits(pos[0]) {
+			// One file without splits: scoring on the training data would
+			// say nothing, so cross-validate.
+			*folds = DefaultNLUFolds
+			fmt.Fprintf(env.Stderr, "note: %s has no test split; %d-fold cross-validation (give --test FILE to score a test file)\n", pos[0], *folds)
+		}
 	case len(pos) == 0 && *trainPath != "" && (*testPath != "" || *folds > 1):
 	default:
 		fs.Usage()
@@ -159,6 +179,29 @@ func runNLU(ctx context.Context, args []string, env Env) (int, error) {
 		return ExitGateFailed, nil
 	}
 	return ExitOK, nil
+}
+
+// DefaultNLUFolds is the cross-validation used for a single data file
+// without splits.
+const DefaultNLUFolds = 5
+
+// splitFiles finds a dataset directory's training and test files:
+// train.EXT and test.EXT for the formats ReadFile knows (test may be
+// missing).
+func splitFiles(dir string) (train, test string, err error) {
+	find := func(base string) string {
+		for _, ext := range []string{".csv", ".tsv", ".jsonl", ".json", ".yml", ".yaml"} {
+			p := filepath.Join(dir, base+ext)
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				return p
+			}
+		}
+		return ""
+	}
+	if train = find("train"); train == "" {
+		return "", "", usagef("%s: no train.csv, train.jsonl, train.json or train.yml in the directory", dir)
+	}
+	return train, find("test"), nil
 }
 
 // stratifiedSample keeps n examples, about the same share of each intent.

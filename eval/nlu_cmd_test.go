@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -181,5 +184,103 @@ func TestNLUDataAndUsageErrors(t *testing.T) {
 				t.Errorf("stderr lacks %q:\n%s", tt.want, errb)
 			}
 		})
+	}
+}
+
+// An intent set in one file without splits or out-of-scope queries (like
+// banking77's train.csv) is cross-validated, and the oos metrics are n/a.
+func TestNLUSingleFileWithoutOOS(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("text,category\n")
+	for i := range 5 {
+		fmt.Fprintf(&b, "card arrival %d,card_arrival\nwhere is my card %d,card_arrival\n", i, i)
+		fmt.Fprintf(&b, "exchange rate %d,exchange_rate\nwhat rate today %d,exchange_rate\n", i, i)
+	}
+	p := writeTemp(t, "banking.csv", b.String())
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"table", []string{"nlu", p}, []string{"5-fold cross-validation", "oos recall         n/a", "oos precision      n/a", "in-scope accuracy  1.0000"}},
+		{"json", []string{"nlu", "--json", p}, []string{`"oos_recall": null`, `"oos_precision": null`, `"folds": 5`, `"records": 20`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, out, errb := nluEnv()
+			if code := Main(context.Background(), tt.args, env); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errb)
+			}
+			if !strings.Contains(errb.String(), "no test split; 5-fold cross-validation") {
+				t.Errorf("stderr lacks the cross-validation note:\n%s", errb)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+// A dataset directory is read as train.* and test.* (test optional).
+func TestNLUDatasetDirectory(t *testing.T) {
+	rows := "text,label\nbook a flight,book_flight\nflight to rome,book_flight\nfly me to paris,book_flight\nmy balance,balance\nbalance please,balance\nhow much money do i have,balance\n"
+	tests := []struct {
+		name    string
+		files   map[string]string
+		code    int
+		wantOut string
+		wantErr string
+	}{
+		{"TrainAndTest", map[string]string{"train.csv": rows, "test.jsonl": `{"text":"a flight","intent":"book_flight"}` + "\n"}, ExitOK, `"records": 1`, ""},
+		{"TrainOnlyCrossValidates", map[string]string{"train.csv": rows}, ExitOK, `"folds": 5`, "has no test file; 5-fold cross-validation of train.csv"},
+		{"ErrNoTrainFile", map[string]string{"data.csv": rows}, ExitUsage, "", "no train.csv"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, data := range tt.files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env, out, errb := nluEnv()
+			if code := Main(context.Background(), []string{"nlu", "--json", dir}, env); code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, errb)
+			}
+			if !strings.Contains(out.String(), tt.wantOut) {
+				t.Errorf("stdout lacks %q:\n%s", tt.wantOut, out)
+			}
+			if !strings.Contains(errb.String(), tt.wantErr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantErr, errb)
+			}
+		})
+	}
+}
+
+// One file with a split column (MASSIVE's partition) trains on its train
+// rows and scores its test rows.
+func TestNLUSingleFileWithSplitColumn(t *testing.T) {
+	p := writeTemp(t, "massive.jsonl", `{"partition":"train","intent":"alarm_set","utt":"wake me up at nine"}
+{"partition":"train","intent":"alarm_set","utt":"set an alarm"}
+{"partition":"train","intent":"weather_query","utt":"is it raining"}
+{"partition":"train","intent":"weather_query","utt":"weather today"}
+{"partition":"dev","intent":"weather_query","utt":"weather tomorrow"}
+{"partition":"test","intent":"alarm_set","utt":"alarm at nine"}
+{"partition":"test","intent":"weather_query","utt":"raining today"}
+{"partition":"test","intent":"weather_query","utt":"weather in rome"}
+`)
+	env, out, errb := nluEnv()
+	if code := Main(context.Background(), []string{"nlu", "--json", p}, env); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	for _, want := range []string{`"records": 3`, `"train_examples": 4`, `"oos_recall": null`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(errb.String(), "cross-validation") || strings.Contains(out.String(), `"folds"`) {
+		t.Errorf("a file with its own splits was cross-validated:\n%s\n%s", errb, out)
 	}
 }

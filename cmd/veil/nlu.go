@@ -22,7 +22,7 @@ func cmdNLU(ctx context.Context, args []string, io stdio) error {
 	}
 	fs := flag.NewFlagSet("nlu train", flag.ContinueOnError)
 	bot := fs.String("bot", "", "train on a bot YAML's intent examples (default: the example bot)")
-	data := fs.String("data", "", "train on a CLINC150 JSON, CSV (text,intent) or JSONL ({text,intent}) file instead")
+	data := fs.String("data", "", "train on a CLINC150 JSON, CSV/TSV (text,intent or a header such as text,category), JSON(L) ({text,intent}) or Rasa nlu.yml file instead")
 	splits := fs.String("splits", strings.Join(nlueval.DefaultTrainSplits, ","), "CLINC150 splits to train on")
 	cfgPath := fs.String("config", "", "YAML file of classifier settings (default: the built-in configuration)")
 	out := fs.String("out", "", "where to write the model (required)")

@@ -147,12 +147,14 @@ func Evaluate(ctx context.Context, t nlu.Trainer, train, test []nlu.Example, opt
 }
 
 // CrossValidate splits examples into k stratified folds (seeded), trains a
-// fresh Trainer from newTrainer on k−1 folds and tests on the last, k times.
+// fresh Trainer from newTrainer on k−1 folds and tests on the last, k times
+// (k is lowered to the number of examples when there are fewer).
 func CrossValidate(ctx context.Context, newTrainer func() (nlu.Trainer, error), examples []nlu.Example, k int, seed int64, opts Options) (*Report, error) {
 	if k < 2 {
 		return nil, fmt.Errorf("cross-validate: need at least 2 folds, got %d", k)
 	}
 	opts.defaults()
+	k = min(k, max(len(examples), 2)) // no empty test fold
 	folds := Folds(examples, k, seed)
 	var (
 		all    []Prediction

@@ -71,6 +71,28 @@ func TestParseFormats(t *testing.T) {
 		{"csv with header and quotes", "d.csv", "text,intent\n\"hi, you\",greet\nbye,goodbye\n", nil, []nlu.Example{ex("hi, you", "greet"), ex("bye", "goodbye")}},
 		{"csv without header", "d.csv", "hola,greet\n", nil, []nlu.Example{ex("hola", "greet")}},
 		{"jsonl", "d.jsonl", `{"text":"hi","intent":"greet"}` + "\n\n" + `{"text":"¿qué?","intent":" oos "}`, nil, []nlu.Example{ex("hi", "greet"), ex("¿qué?", "oos")}},
+		{"clinc without oos splits", "c.json", `{"train": [["hi", "greet"]], "test": [["yo", "greet"]]}`, DefaultTrainSplits, []nlu.Example{ex("hi", "greet")}},
+		{"banking77 csv text,category", "train.csv", "text,category\nI am still waiting on my card?,card_arrival\n\"What can I do, my card is lost\",lost_or_stolen_card\n", nil,
+			[]nlu.Example{ex("I am still waiting on my card?", "card_arrival"), ex("What can I do, my card is lost", "lost_or_stolen_card")}},
+		{"csv header label first, extra column", "d.csv", "label,id,utterance\ngreet,1,hi\nbye,2,see you\n", nil, []nlu.Example{ex("hi", "greet"), ex("see you", "bye")}},
+		{"semicolon csv", "d.csv", "sentence;intent\nhi, you;greet\n", nil, []nlu.Example{ex("hi, you", "greet")}},
+		{"tsv", "d.tsv", "hi there\tgreet\nbye\tleave\n", nil, []nlu.Example{ex("hi there", "greet"), ex("bye", "leave")}},
+		{"jsonl label alias and number", "d.jsonl", `{"utterance":"hi","label":3}` + "\n" + `{"Text":"yo","Intent":"greet"}`, nil, []nlu.Example{ex("hi", "3"), ex("yo", "greet")}},
+		{"json array of objects", "d.json", `[{"text":"hi","intent":"greet"},` + "\n" + ` {"sentence":"bye","category":"leave"}]`, nil, []nlu.Example{ex("hi", "greet"), ex("bye", "leave")}},
+		{"json array of pairs", "d.json", `[["hi","greet"],["bye","leave"]]`, nil, []nlu.Example{ex("hi", "greet"), ex("bye", "leave")}},
+		{"intent map", "d.json", "{\"greet\": [\"hi\", \"hello\"],\n \"leave\": [\"bye\"]}", nil, []nlu.Example{ex("hi", "greet"), ex("hello", "greet"), ex("bye", "leave")}},
+		{"chatbot intents.json", "intents.json", `{"intents": [{"tag": "greeting", "patterns": ["Hi", "Hey there"], "responses": ["Hello!"]}, {"tag": "goodbye", "patterns": ["Bye"]}]}`, nil,
+			[]nlu.Example{ex("Hi", "greeting"), ex("Hey there", "greeting"), ex("Bye", "goodbye")}},
+		{"hwu64 csv: scenario prefixes the intent, answer is the text", "hwu.csv", "userid;answerid;scenario;intent;status;answer_annotation;answer;question\n1;1;alarm;set;;wake me up at [time : five am];wake me up at five am;what would you say\n2;2;iot;iot_hue_lightoff;;;lights off;what would you say\n", nil,
+			[]nlu.Example{ex("wake me up at five am", "alarm_set"), ex("lights off", "iot_hue_lightoff")}},
+		{"massive jsonl train partition", "massive.jsonl", `{"id":"1","partition":"train","scenario":"alarm","intent":"alarm_set","utt":"wake me up at nine"}` + "\n" + `{"id":"2","partition":"test","scenario":"alarm","intent":"alarm_query","utt":"which alarms are set"}` + "\n" + `{"id":"3","partition":"dev","scenario":"iot","intent":"iot_cleaning","utt":"vacuum"}`, DefaultTrainSplits,
+			[]nlu.Example{ex("wake me up at nine", "alarm_set")}},
+		{"csv split column test", "s.csv", "text,intent,split\nhi,greet,train\nhello,greet,test\nbye,leave,TEST\n", DefaultTestSplits, []nlu.Example{ex("hello", "greet"), ex("bye", "leave")}},
+		{"csv split column val alias", "s.csv", "text,intent,split\nhi,greet,train\nhey,greet,validation\n", []string{"val"}, []nlu.Example{ex("hey", "greet")}},
+		{"rasa json", "d.json", `{"rasa_nlu_data": {"common_examples": [{"text": "hi", "intent": "greet", "entities": []}]}}`, nil, []nlu.Example{ex("hi", "greet")}},
+		{"rasa yaml", "nlu.yml", "version: \"3.1\"\nnlu:\n- intent: greet\n  examples: |\n    - hey\n    - hello [Anna](name) there\n- synonym: savings\n  examples: |\n    - pink pig\n- intent: inform\n  examples:\n  - text: 'in [Paris]{\"entity\": \"city\"}'\n  - at home\n", nil,
+			[]nlu.Example{ex("hey", "greet"), ex("hello Anna there", "greet"), ex("in Paris", "inform"), ex("at home", "inform")}},
+		{"rasa yaml without extension", "nlu", "nlu:\n- intent: greet\n  examples: |\n    - hey\n", nil, []nlu.Example{ex("hey", "greet")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,7 +123,20 @@ func TestParseErrors(t *testing.T) {
 		{"csv quote", "d.csv", "a,b\n\"c,d\n", []string{"d.csv:2:", "invalid CSV"}},
 		{"csv empty intent", "d.csv", "a,\n", []string{"d.csv:1:", "empty text or intent"}},
 		{"clinc syntax", "c.json", "{\"train\": [[\"a\", \"b\"],\n [\"c\" \"d\"]]}", []string{"c.json:2:", "invalid JSON"}},
-		{"clinc missing split", "c.json", `{"train": [["a","b"]]}`, []string{"c.json:", `no split "oos_train"`, "has: train"}},
+		{"clinc missing split", "c.json", `{"train": [["a","b"]], "oos_val": []}`, []string{"c.json:", `no split "oos_train"`, "has: oos_val, train"}},
+		{"clinc missing in-scope split", "c.json", `{"training": [["a","b"]]}`, []string{"c.json:", `no split "train"`, "has: training"}},
+		{"csv header without text column", "d.csv", "id,intent,foo\n1,a,b\n", []string{"d.csv:1:", "names no text column"}},
+		{"csv row width", "d.csv", "text,label,id\na,b,1\nc,d\n", []string{"d.csv:3:", "want 3 columns as in the header"}},
+		{"csv empty", "d.csv", "text,intent\n", []string{"d.csv:", "no examples"}},
+		{"json array bad item", "d.json", "[{\"text\":\"a\",\"intent\":\"b\"},\n {\"text\":\"c\"}]", []string{"d.json:2:", `missing "intent"`}},
+		{"json array syntax", "d.json", "[{\"text\":\"a\",\"intent\":\"b\"},\n {\"text\" \"c\"}]", []string{"d.json:2:", "invalid JSON"}},
+		{"rasa yaml bad example line", "nlu.yml", "nlu:\n- intent: greet\n  examples: |\n    - hey\n    hello\n", []string{"nlu.yml:5:", `example lines start with "- "`}},
+		{"rasa yaml no examples", "nlu.yml", "nlu:\n- intent: greet\n", []string{"nlu.yml:2:", `intent "greet" has no examples`}},
+		{"rasa yaml syntax", "nlu.yml", "nlu:\n- intent: greet\n  examples: [\n", []string{"nlu.yml:", "invalid YAML"}},
+		{"intent map not strings", "d.json", "{\"greet\": [\"hi\"],\n \"leave\": [1]}", []string{"d.json:2:", `intent "leave": want a list of example texts`}},
+		{"intents.json without patterns", "intents.json", `{"intents": [{"tag": "greeting", "responses": ["Hello!"]}]}`, []string{"intents.json:", "intents item 1"}},
+		{"split column without the split", "s.csv", "text,intent,split\nhi,greet,test\n", []string{"no rows in split train, oos_train (has: test)"}},
+		{"yaml without nlu", "d.yaml", "stories: []\n", []string{"d.yaml:1:", "nlu: list"}},
 		{"clinc bad item", "c.json", `{"train": [["a"]], "oos_train": []}`, []string{`split "train" item 0`}},
 	}
 	for _, tt := range tests {
@@ -254,6 +289,14 @@ func TestFoldsAndCrossValidate(t *testing.T) {
 	}
 	if _, err := CrossValidate(context.Background(), nil, exs, 1, 1, Options{}); err == nil {
 		t.Error("k=1: want error")
+	}
+	// Fewer examples than folds: one fold per example, none empty.
+	rep, err = CrossValidate(context.Background(), func() (nlu.Trainer, error) { return &lookup{}, nil }, exs[:3], 5, 1, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Folds) != 3 || rep.Config.Folds != 3 || rep.Records != 3 {
+		t.Errorf("3 examples, k=5: folds %d (config %d), records %d; want 3, 3, 3", len(rep.Folds), rep.Config.Folds, rep.Records)
 	}
 }
 

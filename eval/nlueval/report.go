@@ -56,8 +56,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 	fmt.Fprintf(w, "train %.2fs   parse p50 %.3f ms   p95 %.3f ms\n\n", r.TrainSeconds, r.ParseP50Ms, r.ParseP95Ms)
 	fmt.Fprintf(w, "accuracy           %.4f\n", r.Accuracy)
 	fmt.Fprintf(w, "in-scope accuracy  %.4f\n", r.InScopeAccuracy)
-	fmt.Fprintf(w, "oos recall         %.4f\n", r.OOSRecall)
-	fmt.Fprintf(w, "oos precision      %.4f\n", r.OOSPrecision)
+	fmt.Fprintf(w, "oos recall         %s\n", r.oosFormat(r.OOSRecall, r.OOSRecords > 0))
+	fmt.Fprintf(w, "oos precision      %s\n", r.oosFormat(r.OOSPrecision, r.OOSRecords > 0 || r.OOSPredicted() > 0))
 	fmt.Fprintf(w, "macro F1           %.4f\n", r.MacroF1)
 	if len(r.Folds) > 0 {
 		fmt.Fprintf(w, "\n%d-fold cross-validation (mean ± std over folds):\n", len(r.Folds))
@@ -70,6 +70,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 			{"oos recall", func(f FoldScores) float64 { return f.OOSRecall }},
 			{"macro F1", func(f FoldScores) float64 { return f.MacroF1 }},
 		} {
+			if m.name == "oos recall" && r.OOSRecords == 0 {
+				fmt.Fprintf(w, "  %-18s n/a\n", m.name)
+				continue
+			}
 			mean, std := meanStd(r.Folds, m.get)
 			fmt.Fprintf(w, "  %-18s %.4f ± %.4f\n", m.name, mean, std)
 		}
@@ -103,11 +107,40 @@ func (r *Report) WriteTable(w io.Writer) error {
 	return nil
 }
 
-// WriteJSON writes the machine-readable report.
+// oosFormat prints an out-of-scope rate, or n/a when the test data gave
+// it nothing to measure (ok false).
+func (r *Report) oosFormat(v float64, ok bool) string {
+	if !ok {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.4f", v)
+}
+
+// OOSPredicted is the number of test queries answered out of scope.
+func (r *Report) OOSPredicted() int {
+	s := r.Intents[nlu.OutOfScope]
+	return s.TP + s.FP
+}
+
+// WriteJSON writes the machine-readable report. Without out-of-scope test
+// queries, oos_recall is null (n/a), and so is oos_precision when nothing
+// was answered out of scope either.
 func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	type plain Report // without this method
+	out := struct {
+		*plain
+		OOSRecall    *float64 `json:"oos_recall"`
+		OOSPrecision *float64 `json:"oos_precision"`
+	}{plain: (*plain)(r)}
+	if r.OOSRecords > 0 {
+		out.OOSRecall = &r.OOSRecall
+	}
+	if r.OOSRecords > 0 || r.OOSPredicted() > 0 {
+		out.OOSPrecision = &r.OOSPrecision
+	}
+	return enc.Encode(out)
 }
 
 // WriteErrors writes every misclassified test query as one JSON object.
@@ -216,13 +249,13 @@ var nluTemplate = template.Must(template.New("nlu").Funcs(htmlreport.Funcs).Pars
 <div class="card"><div class="k">test queries</div><div class="v" id="records">{{.R.Records}}</div></div>
 <div class="card"><div class="k">accuracy</div><div class="v" id="accuracy">{{f3 .R.Accuracy}}</div></div>
 <div class="card"><div class="k">in-scope accuracy</div><div class="v" id="in-scope">{{f3 .R.InScopeAccuracy}}</div></div>
-<div class="card"><div class="k">oos recall</div><div class="v" id="oos-recall">{{f3 .R.OOSRecall}}</div></div>
+<div class="card"><div class="k">oos recall</div><div class="v" id="oos-recall">{{if .R.OOSRecords}}{{f3 .R.OOSRecall}}{{else}}n/a{{end}}</div></div>
 <div class="card"><div class="k">macro F1</div><div class="v" id="macro-f1">{{f3 .R.MacroF1}}</div></div>
 <div class="card"><div class="k">train</div><div class="v">{{printf "%.1f" .R.TrainSeconds}} s</div></div>
 <div class="card"><div class="k">parse p50 / p95</div><div class="v">{{printf "%.2f" .R.ParseP50Ms}} / {{printf "%.2f" .R.ParseP95Ms}} ms</div></div>
 </div>
 {{if .R.Folds}}<section><h2>Folds</h2><table id="folds"><thead><tr><th>fold</th><th>queries</th><th>accuracy</th><th>in-scope accuracy</th><th>oos recall</th><th>macro F1</th><th>train s</th></tr></thead><tbody>
-{{range $i, $f := .R.Folds}}<tr><td>{{$i}}</td><td>{{$f.Records}}</td><td>{{f3 $f.Accuracy}}</td><td>{{f3 $f.InScopeAccuracy}}</td><td>{{f3 $f.OOSRecall}}</td><td>{{f3 $f.MacroF1}}</td><td>{{printf "%.2f" $f.TrainSeconds}}</td></tr>
+{{range $i, $f := .R.Folds}}<tr><td>{{$i}}</td><td>{{$f.Records}}</td><td>{{f3 $f.Accuracy}}</td><td>{{f3 $f.InScopeAccuracy}}</td><td>{{if $.R.OOSRecords}}{{f3 $f.OOSRecall}}{{else}}n/a{{end}}</td><td>{{f3 $f.MacroF1}}</td><td>{{printf "%.2f" $f.TrainSeconds}}</td></tr>
 {{end}}</tbody></table></section>{{end}}
 <section><h2>Weakest intents ({{len .Worst}} lowest F1)</h2>{{.Legend}}{{.Chart}}</section>
 <section><h2>Top confusions (gold → predicted)</h2><table id="confusions"><thead><tr><th>gold</th><th>predicted</th><th>count</th></tr></thead><tbody>

@@ -73,9 +73,12 @@ func (c *Classifier) Intents() []string {
 
 // Train learns the intents in examples and replaces the current model
 // when it succeeds. Examples labeled nlu.OutOfScope train an out-of-scope
-// class. It fails with ErrTrainingData on an empty text or intent, an
-// intent with a single example, or one utterance (after normalisation)
-// labeled with two intents; with the context's error when ctx ends.
+// class (the label's case does not matter). Real intent sets are untidy, so Train learns what it can: an
+// intent with a single example, the same utterance under two intents and
+// an utterance without letters or digits (skipped) are accepted (veil nlu
+// train lints a data file for them first). It fails with ErrTrainingData
+// on an empty text or intent or fewer than two intents to tell apart;
+// with the context's error when ctx ends.
 func (c *Classifier) Train(ctx context.Context, examples []nlu.Example) error {
 	if err := c.cfg.Validate(); err != nil {
 		return err
@@ -92,8 +95,8 @@ func (c *Classifier) Train(ctx context.Context, examples []nlu.Example) error {
 	return nil
 }
 
-// prepare validates the examples and returns their token lists, class
-// labels and the sorted class names.
+// prepare validates the examples and returns the token lists and class
+// labels of those with words, and the sorted class names.
 func prepare(examples []nlu.Example) ([][]string, []int32, []string, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("classifier: %w: "+format, append([]any{ErrTrainingData}, args...)...)
@@ -101,39 +104,33 @@ func prepare(examples []nlu.Example) ([][]string, []int32, []string, error) {
 	if len(examples) == 0 {
 		return nil, nil, nil, bad("no examples")
 	}
-	docs := make([][]string, len(examples))
+	docs := make([][]string, 0, len(examples))
+	intents := make([]string, 0, len(examples))
 	count := map[string]int{}
-	first := map[string]int{} // intent → first example index
-	seen := map[string]int{}  // normalised text → example index
 	for i, e := range examples {
 		intent := strings.TrimSpace(e.Intent)
 		if intent == "" {
 			return nil, nil, nil, bad("example %d: empty intent", i)
+		}
+		if strings.EqualFold(intent, nlu.OutOfScope) {
+			intent = nlu.OutOfScope // "OOS" in some data sets
 		}
 		if strings.TrimSpace(e.Text) == "" {
 			return nil, nil, nil, bad("example %d: empty text", i)
 		}
 		toks := normalize(e.Text)
 		if len(toks) == 0 {
-			return nil, nil, nil, bad("example %d: text has no words", i)
+			continue // nothing to learn from ("?!", an emoji)
 		}
-		key := strings.Join(toks, " ")
-		if j, ok := seen[key]; ok && strings.TrimSpace(examples[j].Intent) != intent {
-			return nil, nil, nil, bad("example %d: same utterance as example %d but intent %q instead of %q",
-				i, j, intent, strings.TrimSpace(examples[j].Intent))
-		}
-		seen[key] = i
-		docs[i] = toks
-		if count[intent] == 0 {
-			first[intent] = i
-		}
+		docs = append(docs, toks)
+		intents = append(intents, intent)
 		count[intent]++
 	}
+	if len(docs) == 0 {
+		return nil, nil, nil, bad("no example has a word")
+	}
 	names := make([]string, 0, len(count))
-	for name, n := range count {
-		if n < 2 {
-			return nil, nil, nil, bad("example %d: intent %q has only one example, it needs at least two", first[name], name)
-		}
+	for name := range count {
 		names = append(names, name)
 	}
 	if len(names) < 2 {
@@ -144,9 +141,9 @@ func prepare(examples []nlu.Example) ([][]string, []int32, []string, error) {
 	for i, n := range names {
 		index[n] = int32(i)
 	}
-	labels := make([]int32, len(examples))
-	for i, e := range examples {
-		labels[i] = index[strings.TrimSpace(e.Intent)]
+	labels := make([]int32, len(docs))
+	for i, in := range intents {
+		labels[i] = index[in]
 	}
 	return docs, labels, names, nil
 }
@@ -175,6 +172,9 @@ func fit(ctx context.Context, cfg Config, docs [][]string, labels []int32, names
 		return nil, fmt.Errorf("classifier: %w", err)
 	}
 	m.Linear = *lin
+	if cfg.NBWeight > 0 {
+		addNaiveBayes(&m.Linear, xs, labels, cfg.NBWeight, cfg.NBSmoothing)
+	}
 	return m, nil
 }
 

@@ -3,6 +3,7 @@ package classifier
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -129,11 +130,11 @@ func score(tb testing.TB, c *Classifier, inScope, oos []nlu.Example) (inAcc, oos
 // paper's metrics. The target is in-scope accuracy ≥ 93% and
 // out-of-scope recall ≥ 50% (the best non-BERT row of Larson et al. 2019,
 // an MLP over USE embeddings, has 93.4% / 49.1%). This model measures
-// about 92.7% / 59% (OOSMargin 0.28, chosen on val), so the test asserts
-// the floors a regression would break: in-scope ≥ 92.5%, OOS recall ≥ 50%.
+// 93.33% / 55.2% (every setting chosen on val), so the test asserts the
+// floors a regression would break: in-scope ≥ 93.1%, OOS recall ≥ 54%.
 //
 // SLOW TEST: it trains on the full 15,100-utterance training set (about
-// 10 s on one core, several times that under -race) and parses 8,600
+// 8 s on one core, several times that under -race) and parses 8,600
 // utterances.
 func TestCLINC150(t *testing.T) {
 	d := loadCLINC150(t)
@@ -150,11 +151,11 @@ func TestCLINC150(t *testing.T) {
 	t.Logf("val:  out-of-scope recall %.2f%% on oos_val + oos_plus extras (%d queries)", 100*valRec2, len(valOOS))
 	testAcc, testRec := score(t, c, d["test"], d["oos_test"])
 	t.Logf("test: in-scope accuracy %.2f%%, out-of-scope recall %.2f%%", 100*testAcc, 100*testRec)
-	if testAcc < 0.925 {
-		t.Errorf("test in-scope accuracy %.2f%% < 92.5%%", 100*testAcc)
+	if testAcc < 0.931 {
+		t.Errorf("test in-scope accuracy %.2f%% < 93.1%%", 100*testAcc)
 	}
-	if testRec < 0.50 {
-		t.Errorf("test out-of-scope recall %.2f%% < 50%%", 100*testRec)
+	if testRec < 0.54 {
+		t.Errorf("test out-of-scope recall %.2f%% < 54%%", 100*testRec)
 	}
 }
 
@@ -200,4 +201,77 @@ func BenchmarkParse(b *testing.B) {
 	}
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
+}
+
+// TestCLINC150Robustness trains the unchanged default configuration on
+// smaller versions of CLINC150, as a stand-in for other intent sets: half
+// the training utterances of every intent (and of oos_train), and every
+// fifth intent only (30 intents + oos). Accuracy should drop gracefully
+// and the out-of-scope decision, whose margin was chosen on the full set,
+// should still catch a sensible share of oos queries; with 30 intents the
+// other 120 intents' test queries are out of scope too and are counted as
+// such. Measured: half the data 91.44% in-scope / 49.9% OOS recall;
+// 30 intents 98.00% / 54.6% (of 4,600 queries: oos_test and the other
+// intents' test queries). The floors sit a little below.
+//
+// SLOW TEST: two trainings on 2,500 to 7,550 utterances.
+func TestCLINC150Robustness(t *testing.T) {
+	d := loadCLINC150(t)
+	intents := map[string]bool{}
+	for _, e := range d["train"] {
+		intents[e.Intent] = true
+	}
+	names := slices.Sorted(maps.Keys(intents))
+	everyFifth := map[string]bool{}
+	for i, n := range names {
+		if i%5 == 0 {
+			everyFifth[n] = true
+		}
+	}
+	half := func(ex []nlu.Example) []nlu.Example {
+		seen := map[string]int{}
+		var out []nlu.Example
+		for _, e := range ex {
+			if seen[e.Intent]++; seen[e.Intent]%2 == 1 {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	keep := func(ex []nlu.Example, in map[string]bool) (kept, other []nlu.Example) {
+		for _, e := range ex {
+			if in[e.Intent] {
+				kept = append(kept, e)
+			} else {
+				other = append(other, nlu.Example{Text: e.Text, Intent: nlu.OutOfScope})
+			}
+		}
+		return kept, other
+	}
+	subTrain, _ := keep(d["train"], everyFifth)
+	subTest, unseen := keep(d["test"], everyFifth)
+	tests := []struct {
+		name               string
+		train              []nlu.Example
+		inScope, oos       []nlu.Example
+		minInScope, minOOS float64
+		maxOOS             float64
+	}{
+		{"HalfTheData", half(d.training()), d["test"], d["oos_test"], 0.91, 0.45, 0.75},
+		{"ThirtyIntents", slices.Concat(subTrain, d["oos_train"]), subTest, slices.Concat(d["oos_test"], unseen), 0.975, 0.45, 0.85},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := mustTrain(t, DefaultConfig(), tt.train)
+			acc, rec := score(t, c, tt.inScope, tt.oos)
+			t.Logf("%d training utterances, %d intents: in-scope accuracy %.2f%%, out-of-scope recall %.2f%% (%d oos queries)",
+				len(tt.train), len(c.Intents()), 100*acc, 100*rec, len(tt.oos))
+			if acc < tt.minInScope {
+				t.Errorf("in-scope accuracy %.2f%% < %.1f%%", 100*acc, 100*tt.minInScope)
+			}
+			if rec < tt.minOOS || rec > tt.maxOOS {
+				t.Errorf("out-of-scope recall %.2f%% outside [%.0f%%, %.0f%%]", 100*rec, 100*tt.minOOS, 100*tt.maxOOS)
+			}
+		})
+	}
 }

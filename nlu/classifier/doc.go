@@ -7,7 +7,9 @@
 // token) and turned into a sparse TF-IDF vector of word unigrams and
 // bigrams, ordered word pairs up to eight words apart and character
 // 1–5-grams inside word boundaries. A Crammer-Singer multiclass SVM
-// (smoothed hinge) is trained on it with seeded SGD. A softmax over its
+// (smoothed hinge) is trained on it with seeded SGD, and a multinomial
+// naive Bayes model over the same vectors is blended into its weights
+// (Config.NBWeight), which stays one linear model. A softmax over its
 // scores, with a temperature fitted on CLINC150's validation split, gives
 // the confidences. With a trained "oos" class (examples labeled
 // nlu.OutOfScope) an utterance is out of scope when the best in-scope

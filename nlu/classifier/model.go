@@ -154,3 +154,42 @@ func trainLinear(ctx context.Context, xs []sparse, ys []int32, dim, k int, o sgd
 	scale(m.W, float32(wscale))
 	return m, nil
 }
+
+// addNaiveBayes blends a multinomial naive Bayes model over the same
+// feature vectors into m: W[j,c] += weight·(log θ[j,c] − mean_c log θ[j,·]),
+// with θ[j,c] = (n[j,c] + α) / (n[c] + α·Dim), where n[j,c] is the summed
+// weight of feature j in class c's training vectors. Both models are
+// linear in x, so the blend is one linear model: Parse costs nothing
+// extra. Centering over the classes does not change any score difference;
+// it only keeps the weights small. The class prior is left out (uniform),
+// so a large intent does not win ties by its size.
+func addNaiveBayes(m *linear, xs []sparse, ys []int32, weight, alpha float64) {
+	k := m.K
+	cnt := make([]float32, m.Dim*k)
+	tot := make([]float64, k)
+	for i, x := range xs {
+		y := int(ys[i])
+		for n, j := range x.idx {
+			cnt[int(j)*k+y] += x.val[n]
+			tot[y] += float64(x.val[n])
+		}
+	}
+	logDen := make([]float64, k)
+	for c := range k {
+		logDen[c] = math.Log(tot[c] + alpha*float64(m.Dim))
+	}
+	lt := make([]float64, k)
+	for j := range m.Dim {
+		row := cnt[j*k : j*k+k]
+		var mean float64
+		for c, v := range row {
+			lt[c] = math.Log(float64(v)+alpha) - logDen[c]
+			mean += lt[c]
+		}
+		mean /= float64(k)
+		w := m.W[j*k : j*k+k]
+		for c := range w {
+			w[c] += float32(weight * (lt[c] - mean))
+		}
+	}
+}

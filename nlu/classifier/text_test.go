@@ -49,6 +49,8 @@ func TestConfigValidate(t *testing.T) {
 		{"ErrMarginNaN", func(c *Config) { c.OOSMargin = math.NaN() }},
 		{"ErrMarginRange", func(c *Config) { c.OOSMargin = 11 }},
 		{"ErrTopK", func(c *Config) { c.TopK = 0 }},
+		{"ErrNBWeight", func(c *Config) { c.NBWeight = -0.1 }},
+		{"ErrNBSmoothing", func(c *Config) { c.NBSmoothing = 0 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
