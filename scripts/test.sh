@@ -332,6 +332,8 @@ gated_eval() {
 	"$bin/veil" eval pii "$data/pii/presidio_synth_dataset_v2.json" \
 		--min-f1 EMAIL_ADDRESS=0.98,CREDIT_CARD=0.98,IBAN_CODE=0.98,IP_ADDRESS=0.98,US_SSN=0.98 \
 		--min-f2 ALL=0.70,PERSON=0.80 --max-leak 0.15
+	note "eval nlu clinc150_data_full (issue #5: in-scope >= 93%, OOS recall >= 50%)"
+	"$bin/veil" eval nlu "$data/intents/clinc150_data_full.json" --min-in-scope 0.93 --min-oos-recall 0.50
 	note "eval conversations qa/conversations.yaml"
 	"$bin/veil" eval conversations qa/conversations.yaml
 	rm -rf "$bin"
