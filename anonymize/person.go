@@ -64,6 +64,12 @@ type nameClass struct {
 }
 
 func (PersonRecognizer) recognizeDoc(d *doc) []Span {
+	spans := personRules(d)
+	return tagPersons(d, d.tokens(), spans)
+}
+
+// personRules finds names with the rules above, without the tagger.
+func personRules(d *doc) []Span {
 	toks := d.tokens()
 	if len(toks) == 0 || !d.anyCap && d.anyFlags&gFirst == 0 {
 		return nil // no capital and no given name: nothing to start a name
