@@ -28,14 +28,15 @@ var personTaggerBlob []byte
 const personTaggerBits = 16
 
 // personModel holds the quantized weights: a token's score is the sum of
-// its features' weights; it is a name when the score reaches thresh.
+// its features' weights. A token no rule found is a name when its score
+// reaches thresh.
 type personModel struct {
 	w      []int16
 	thresh int32
 }
 
-// loadPersonModel decodes weights.bin: magic "VPT1", threshold (int32,
-// little-endian), then 1<<personTaggerBits int16 weights.
+// loadPersonModel decodes weights.bin: magic "VPT1", the threshold
+// (int32, little-endian), then 1<<personTaggerBits int16 weights.
 var loadPersonModel = sync.OnceValue(func() *personModel {
 	m, err := decodePersonModel(personTaggerBlob)
 	if err != nil {
@@ -53,7 +54,7 @@ func decodePersonModel(b []byte) (*personModel, error) {
 	if len(b) != 8+2*n || string(b[:4]) != "VPT1" {
 		return nil, personModelError("bad weights file")
 	}
-	m := &personModel{w: make([]int16, n), thresh: int32(binary.LittleEndian.Uint32(b[4:8]))}
+	m := &personModel{w: make([]int16, n), thresh: int32(binary.LittleEndian.Uint32(b[4:]))}
 	for i := range m.w {
 		m.w[i] = int16(binary.LittleEndian.Uint16(b[8+2*i:]))
 	}
@@ -70,9 +71,12 @@ func encodePersonModel(w []float64, thresh float64) []byte {
 	if maxAbs > 0 {
 		scale = 32000 / maxAbs
 	}
+	q := func(t float64) uint32 {
+		return uint32(int32(max(math.MinInt32, min(math.MaxInt32, math.Round(t*scale)))))
+	}
 	b := make([]byte, 8+2*len(w))
 	copy(b, "VPT1")
-	binary.LittleEndian.PutUint32(b[4:], uint32(int32(math.Round(thresh*scale))))
+	binary.LittleEndian.PutUint32(b[4:], q(thresh))
 	for i, v := range w {
 		binary.LittleEndian.PutUint16(b[8+2*i:], uint16(int16(math.Round(v*scale))))
 	}
@@ -171,10 +175,10 @@ func neighbour(d *doc, toks []token, j int, gap, nl bool) uint64 {
 	}
 }
 
-// personFeatures computes the features of toks[i]. prev and next tell
-// what covers the tokens around it: 0 nothing, 1 a low-scoring rule span,
-// 2 a high-scoring one, 3 the tagger.
-func personFeatures(d *doc, toks []token, i int, prev, next uint8, shout, es bool, f *personFeats) {
+// personFeatures computes the features of toks[i]. own, prev and next
+// tell what covers the token and the tokens around it: 0 nothing, 1 a
+// low-scoring rule span, 2 a high-scoring one, 3 the tagger.
+func personFeatures(d *doc, toks []token, i int, own, prev, next uint8, shout, es bool, f *personFeats) {
 	f.n = 0
 	t := toks[i]
 	capital, allCap := t.cap && !shout, t.allCap && !shout
@@ -196,8 +200,9 @@ func personFeatures(d *doc, toks []token, i int, prev, next uint8, shout, es boo
 	if fl&(gFirst|gLast|gCommon) == 0 {
 		f.add(ftFlag, 99|shape<<8) // in no list
 	}
-	f.add(ftRule, uint64(prev)|uint64(next)<<4)
-	f.add(ftRule, uint64(prev)|uint64(next)<<4|shape<<8)
+	f.add(ftRule, uint64(own))
+	f.add(ftRule, uint64(own)|uint64(prev)<<4|uint64(next)<<8)
+	f.add(ftRule, uint64(own)|uint64(prev)<<4|uint64(next)<<8|shape<<12)
 	lang := uint64(0)
 	if es {
 		lang = 1
@@ -289,7 +294,7 @@ func tagPersonsWith(m *personModel, d *doc, toks []token, spans []Span) []Span {
 			continue
 		}
 		prev, next := neighbourStates(state, i)
-		personFeatures(d, toks, i, prev, next, shout, es, &f)
+		personFeatures(d, toks, i, 0, prev, next, shout, es, &f)
 		if m.score(&f) >= m.thresh {
 			state[i] = 3
 			tagged = true
@@ -312,28 +317,37 @@ func neighbourStates(state []uint8, i int) (prev, next uint8) {
 	return prev, next
 }
 
+// personWeakScore splits the rules' spans for the tagger's features:
+// below it a lone name-like word or a pair no list knows; from it names
+// with cues, titles or a given name and a surname.
+const personWeakScore = 0.75
+
 // markRuleSpans sets state[i] to 1 or 2 for tokens inside a rule span
-// (score below or from 0.6).
+// (score below or from personWeakScore).
 func markRuleSpans(toks []token, spans []Span, state []uint8) {
 	for _, s := range spans {
 		v := uint8(1)
-		if s.Score >= 0.6 {
+		if s.Score >= personWeakScore {
 			v = 2
 		}
-		// spans are few; a binary search finds the first token.
-		lo, hi := 0, len(toks)
-		for lo < hi {
-			mid := (lo + hi) / 2
-			if toks[mid].end <= s.Start {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
-		}
-		for k := lo; k < len(toks) && toks[k].start < s.End; k++ {
+		for k := firstTokenAt(toks, s.Start); k < len(toks) && toks[k].start < s.End; k++ {
 			state[k] = max(state[k], v)
 		}
 	}
+}
+
+// firstTokenAt returns the index of the first token ending after off.
+func firstTokenAt(toks []token, off int) int {
+	lo, hi := 0, len(toks)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if toks[mid].end <= off {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }
 
 // addTaggedSpans turns runs of tagged tokens (state 3, words on one line
