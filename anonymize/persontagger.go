@@ -142,6 +142,11 @@ func personCandidate(t token) bool {
 	if f&(gMonth|gWeekday|gTitle|gUnit) != 0 || f&(gStop|gVeryCommon) != 0 && !name {
 		return false
 	}
+	// Function words and cue words that the name lists also hold ("de",
+	// "can", "hola") count only when capitalised.
+	if f&(gStop|gPersonCue) != 0 && !t.cap {
+		return false
+	}
 	return t.cap || name || f&gCommon == 0
 }
 
