@@ -21,6 +21,10 @@ import (
 //     the gazetteers and neither a common word, is a name.
 //
 // Suffixes (Jr., Sr., II, MD, PhD) stay with the name; titles do not.
+//
+// After the rules, a trained token tagger (persontagger.go) scores the
+// candidate words they left alone: it adds names typed in lower case or
+// that no list knows, and extends rule spans that stopped early.
 type PersonRecognizer struct{}
 
 var _ Recognizer = PersonRecognizer{}
