@@ -292,8 +292,9 @@ func TestTrainPersonTagger(t *testing.T) {
 	}
 	wnTrain, wnHeld := split(wn)
 	mdTrain, mdHeld := split(md)
+	train := append(append([]taggedDoc(nil), wnTrain...), mdTrain...)
 	var ex []tagExample
-	for _, d := range append(append([]taggedDoc(nil), wnTrain...), mdTrain...) {
+	for _, d := range train {
 		ex = append(ex, d.examples()...)
 	}
 	npos := 0
@@ -303,19 +304,24 @@ func TestTrainPersonTagger(t *testing.T) {
 		}
 	}
 	t.Logf("%d candidate tokens, %d in names", len(ex), npos)
-	base := &personModel{w: make([]int16, 1<<personTaggerBits), thresh: math.MaxInt32}
-	for _, set := range []struct {
+	// Chat is often typed without capitals, names included, and the train
+	// tweets seldom are: the choice also looks at lower-cased copies of the
+	// held-out tweets. (Training on such copies too was tried: it lowered
+	// F2 on the held-out tweets as they are.)
+	held := []struct {
 		name string
 		docs []taggedDoc
-	}{{"wnut held-out", wnHeld}, {"meddocan held-out", mdHeld}} {
-		p, r, f2 := evalTagger(base, set.docs)
-		t.Logf("rules only  %-18s P %.3f R %.3f F2 %.3f", set.name, p, r, f2)
-	}
+	}{{"wnut", wnHeld}, {"wnut-lower", lowerCopies(wnHeld)}, {"meddocan", mdHeld}}
 	// Choose epochs, the weight of positive updates and the threshold on
-	// the held-out records: the highest mean F2 of the two sets that keeps
-	// precision at least 0.85 times the rules' own on both.
-	pw0, _, _ := evalTagger(base, wnHeld)
-	pm0, _, _ := evalTagger(base, mdHeld)
+	// the held-out records: the highest mean F2 of the held-out sets that
+	// keeps precision at least 0.85 times the rules' own on each.
+	base := &personModel{w: make([]int16, 1<<personTaggerBits), thresh: math.MaxInt32}
+	p0 := make([]float64, len(held))
+	for k, set := range held {
+		p, r, f2 := evalTagger(base, set.docs)
+		p0[k] = p
+		t.Logf("rules only  %-12s P %.3f R %.3f F2 %.3f", set.name, p, r, f2)
+	}
 	type choice struct {
 		epochs    int
 		posW, thr float64
@@ -328,26 +334,56 @@ func TestTrainPersonTagger(t *testing.T) {
 			w := trainPerceptron(ex, epochs, posW)
 			for _, th := range []float64{-20, -16, -12, -10, -8, -6, -4, -2, 0} {
 				m := quantize(t, w, th)
-				pw, rw, fw := evalTagger(m, wnHeld)
-				pm, rm, fm := evalTagger(m, mdHeld)
-				t.Logf("epochs %2d posW %2.0f thresh %5.1f  wnut P %.3f R %.3f F2 %.3f  meddocan P %.3f R %.3f F2 %.3f", epochs, posW, th, pw, rw, fw, pm, rm, fm)
-				if pw < 0.85*pw0 || pm < 0.85*pm0 {
-					continue
+				line := fmt.Sprintf("epochs %2d posW %2.0f thresh %5.1f ", epochs, posW, th)
+				ok, sum := true, 0.0
+				for k, set := range held {
+					p, r, f2 := evalTagger(m, set.docs)
+					line += fmt.Sprintf(" %s P %.3f R %.3f F2 %.3f", set.name, p, r, f2)
+					ok = ok && p >= 0.85*p0[k]
+					sum += f2
 				}
-				if s := (fw + fm) / 2; s > best.score {
+				t.Log(line)
+				if s := sum / float64(len(held)); ok && s > best.score {
 					best = choice{epochs, posW, th, s, w}
 				}
 			}
 		}
 	}
 	if best.w == nil {
-		t.Fatal("no setting keeps precision ≥ 0.6")
+		t.Fatal("no setting keeps the held-out precision")
 	}
 	t.Logf("chosen: epochs %d, positive weight %.0f, threshold %.1f (mean held-out F2 %.3f)", best.epochs, best.posW, best.thr, best.score)
 	out := filepath.Join("data", "persontagger", "weights.bin")
 	if err := os.WriteFile(out, encodePersonModel(best.w, best.thr), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// lowerCopies returns, for each record, one copy with the whole text in
+// lower case and one with only the names in lower case (ASCII letters, so
+// offsets stay).
+func lowerCopies(docs []taggedDoc) []taggedDoc {
+	lowerASCII := func(b []byte) {
+		for i, c := range b {
+			if c >= 'A' && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+	}
+	var out []taggedDoc
+	for _, d := range docs {
+		if len(d.gold) == 0 {
+			continue
+		}
+		all := []byte(d.text)
+		lowerASCII(all)
+		names := []byte(d.text)
+		for _, g := range d.gold {
+			lowerASCII(names[g[0]:g[1]])
+		}
+		out = append(out, taggedDoc{text: string(all), lang: d.lang, gold: d.gold}, taggedDoc{text: string(names), lang: d.lang, gold: d.gold})
+	}
+	return out
 }
 
 // testTrainSynthetic trains on generated sentences and checks the model
