@@ -105,7 +105,7 @@ const (
 )
 
 // maxPersonFeatures bounds the features of one token.
-const maxPersonFeatures = 64
+const maxPersonFeatures = 96
 
 // personFeats collects the feature indexes of one token.
 type personFeats struct {
@@ -114,7 +114,7 @@ type personFeats struct {
 }
 
 func (f *personFeats) add(template, value uint64) {
-	if f.n == maxPersonFeatures {
+	if f.n == maxPersonFeatures/2 {
 		return
 	}
 	h := (value ^ template*0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9
@@ -133,7 +133,7 @@ const personFlagMask = gFirst | gLast | gCommon | gVeryCommon | gStop | gCountry
 // or more letters that is not a function word, a month, a title or an
 // address unit, and is
 // capitalised, a listed name, or no common word.
-func personCandidate(t token) bool {
+func personCandidate(t *token) bool {
 	if t.kind != tokWord || t.end-t.start < 2 {
 		return false
 	}
@@ -150,8 +150,45 @@ func personCandidate(t token) bool {
 	return t.cap || name || f&gCommon == 0
 }
 
+// taggable reports whether the tagger scores toks[i]: a candidate word
+// that is not part of an e-mail address or identifier, not the town of a
+// postal address and, unless the whole text is in capitals, not a short
+// upper-case word (an acronym: SSN, IBAN, OMG).
+func taggable(d *doc, toks []token, i int, shout bool) bool {
+	t := &toks[i]
+	return personCandidate(t) && !(t.allCap && !shout && t.end-t.start <= 4) && !gluedToAddress(d, toks, i) && !townAfterAddress(d, toks, i)
+}
+
+// townAfterAddress reports whether toks[i] follows ", " after a number or
+// a street type ("Damvergi Street, Nicosia", "Calle Mayor 3, Madrid"):
+// the town of an address, which the address recognizer takes.
+func townAfterAddress(d *doc, toks []token, i int) bool {
+	if i < 2 || toks[i-1].kind != tokPunct || d.text[toks[i-1].start] != ',' {
+		return false
+	}
+	p := &toks[i-2]
+	return p.kind == tokNum || p.kind == tokWord && p.flags&gStreet != 0
+}
+
+// gluedToAddress reports whether toks[i] is part of an e-mail address, a
+// host name or a dotted identifier ("ana.lopez@…", "maria@…"): a '.' or
+// '@' touches it and another word touches that.
+func gluedToAddress(d *doc, toks []token, i int) bool {
+	if i+1 < len(toks) && !toks[i+1].gap && toks[i+1].kind == tokPunct {
+		c := d.text[toks[i+1].start]
+		if c == '@' || c == '.' && i+2 < len(toks) && !toks[i+2].gap && toks[i+2].kind == tokWord {
+			return true
+		}
+	}
+	if i >= 2 && !toks[i].gap && toks[i-1].kind == tokPunct && !toks[i-1].gap && toks[i-2].kind != tokPunct {
+		c := d.text[toks[i-1].start]
+		return c == '@' || c == '.'
+	}
+	return false
+}
+
 // wordID hashes a token's lower-cased text.
-func wordID(t token) uint64 {
+func wordID(t *token) uint64 {
 	w := t.low
 	n := len(w)
 	if n > 16 {
@@ -168,7 +205,7 @@ func neighbour(d *doc, toks []token, j int, gap, nl bool) uint64 {
 	if j < 0 || j >= len(toks) {
 		return 1
 	}
-	t := toks[j]
+	t := &toks[j]
 	g := b2u(gap)<<40 | b2u(nl)<<41
 	switch t.kind {
 	case tokWord:
@@ -185,7 +222,22 @@ func neighbour(d *doc, toks []token, j int, gap, nl bool) uint64 {
 // low-scoring rule span, 2 a high-scoring one, 3 the tagger.
 func personFeatures(d *doc, toks []token, i int, own, prev, next uint8, shout, es bool, f *personFeats) {
 	f.n = 0
-	t := toks[i]
+	defer func() {
+		// Each feature also in a copy of the language's own: English chat
+		// and Spanish clinical text weigh the same evidence differently.
+		// The copy's slot is the feature's own slot XOR a constant of the
+		// language: no second hash.
+		x := uint32(0x5A5A)
+		if es {
+			x = 0xA5A5
+		}
+		n := min(f.n, maxPersonFeatures/2)
+		for k := 0; k < n; k++ {
+			f.idx[n+k] = f.idx[k] ^ x&(1<<personTaggerBits-1)
+		}
+		f.n = 2 * n
+	}()
+	t := &toks[i]
 	capital, allCap := t.cap && !shout, t.allCap && !shout
 	sent := sentenceStart(d, toks, i)
 	ln := uint64(min(t.end-t.start, 9))
@@ -220,7 +272,7 @@ func personFeatures(d *doc, toks []token, i int, own, prev, next uint8, shout, e
 	p := neighbour(d, toks, i-1, t.gap, t.nl)
 	f.add(ftPrev, p)
 	if i > 0 {
-		pt := toks[i-1]
+		pt := &toks[i-1]
 		if pt.kind == tokWord {
 			pf := pt.flags & personFlagMask
 			for x := pf; x != 0; x &= x - 1 {
@@ -241,7 +293,7 @@ func personFeatures(d *doc, toks []token, i int, own, prev, next uint8, shout, e
 		f.add(ftNext, 1)
 	}
 	if i+1 < len(toks) {
-		nt := toks[i+1]
+		nt := &toks[i+1]
 		if nt.kind == tokWord {
 			nf := nt.flags & personFlagMask
 			for x := nf; x != 0; x &= x - 1 {
@@ -294,8 +346,8 @@ func tagPersonsWith(m *personModel, d *doc, toks []token, spans []Span) []Span {
 	markRuleSpans(toks, spans, state)
 	var f personFeats
 	tagged := false
-	for i, t := range toks {
-		if state[i] != 0 || !personCandidate(t) {
+	for i := range toks {
+		if state[i] != 0 || !taggable(d, toks, i, shout) {
 			continue
 		}
 		prev, next := neighbourStates(state, i)
@@ -355,6 +407,11 @@ func firstTokenAt(toks []token, off int) int {
 	return lo
 }
 
+// personTaggedScore is the score of a name only the tagger found: above
+// the analyzer's default threshold, below the names of the rules and the
+// places of the gazetteers.
+const personTaggedScore = 0.45
+
 // addTaggedSpans turns runs of tagged tokens (state 3, words on one line
 // separated by spaces) into spans: a run touching a rule span extends it,
 // others become spans of their own.
@@ -392,7 +449,7 @@ func addTaggedSpans(d *doc, toks []token, spans []Span, state []uint8) []Span {
 			}
 		}
 		if !merged {
-			spans = append(spans, Span{Start: start, End: end, Type: EntityPerson, Score: 0.5, Recognizer: "person"})
+			spans = append(spans, Span{Start: start, End: end, Type: EntityPerson, Score: personTaggedScore, Recognizer: "person"})
 		}
 		i = j
 	}

@@ -84,7 +84,7 @@ func TestPersonCandidate(t *testing.T) {
 			if len(toks) != 1 {
 				t.Fatalf("%q: %d tokens, want 1", tt.word, len(toks))
 			}
-			if got := personCandidate(toks[0]); got != tt.want {
+			if got := personCandidate(&toks[0]); got != tt.want {
 				t.Errorf("personCandidate(%q) = %v, want %v", tt.word, got, tt.want)
 			}
 		})
@@ -102,9 +102,9 @@ func TestAddTaggedSpans(t *testing.T) {
 	}{
 		{"ExtendsRuleSpanRight", "Dr Ana Ruiz Porta vino", [][2]int{{3, 11}}, []int{3}, []string{"Ana Ruiz Porta"}, 0.85},
 		{"ExtendsRuleSpanLeft", "con Porta Ruiz hoy", [][2]int{{10, 14}}, []int{1}, []string{"Porta Ruiz"}, 0.85},
-		{"NewSpanOfTwoWords", "with kaite smith today", nil, []int{1, 2}, []string{"kaite smith"}, 0.5},
-		{"LineBreakSplits", "kaite\nsmith", nil, []int{0, 1}, []string{"kaite", "smith"}, 0.5},
-		{"PunctuationSplits", "kaite, smith", nil, []int{0, 2}, []string{"kaite", "smith"}, 0.5},
+		{"NewSpanOfTwoWords", "with kaite smith today", nil, []int{1, 2}, []string{"kaite smith"}, personTaggedScore},
+		{"LineBreakSplits", "kaite\nsmith", nil, []int{0, 1}, []string{"kaite", "smith"}, personTaggedScore},
+		{"PunctuationSplits", "kaite, smith", nil, []int{0, 2}, []string{"kaite", "smith"}, personTaggedScore},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

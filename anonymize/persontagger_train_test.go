@@ -148,12 +148,12 @@ func (td taggedDoc) examples() []tagExample {
 	shout := isShouting(d, toks)
 	var out []tagExample
 	var f personFeats
-	for i, t := range toks {
-		if !personCandidate(t) {
+	for i := range toks {
+		if !taggable(d, toks, i, shout) {
 			continue
 		}
 		prev, next := neighbourStates(state, i)
-		if i > 0 && prev == 0 && gold[i-1] && personCandidate(toks[i-1]) {
+		if i > 0 && prev == 0 && gold[i-1] && personCandidate(&toks[i-1]) {
 			prev = 3
 		}
 		personFeatures(d, toks, i, state[i], prev, next, shout, td.lang == "es", &f)
@@ -314,7 +314,8 @@ func TestTrainPersonTagger(t *testing.T) {
 	}{{"wnut", wnHeld}, {"wnut-lower", lowerCopies(wnHeld)}, {"meddocan", mdHeld}}
 	// Choose epochs, the weight of positive updates and the threshold on
 	// the held-out records: the highest mean F2 of the held-out sets that
-	// keeps precision at least 0.85 times the rules' own on each.
+	// keeps precision at least 0.95 times the rules' own on each: the tagger
+	// may add names, not trade much of the rules' precision for them.
 	base := &personModel{w: make([]int16, 1<<personTaggerBits), thresh: math.MaxInt32}
 	p0 := make([]float64, len(held))
 	for k, set := range held {
@@ -332,14 +333,14 @@ func TestTrainPersonTagger(t *testing.T) {
 	for _, epochs := range []int{5, 10} {
 		for _, posW := range []float64{1, 3} {
 			w := trainPerceptron(ex, epochs, posW)
-			for _, th := range []float64{-20, -16, -12, -10, -8, -6, -4, -2, 0} {
+			for _, th := range []float64{-48, -40, -32, -28, -24, -20, -16, -12, -8, -4, 0} {
 				m := quantize(t, w, th)
 				line := fmt.Sprintf("epochs %2d posW %2.0f thresh %5.1f ", epochs, posW, th)
 				ok, sum := true, 0.0
 				for k, set := range held {
 					p, r, f2 := evalTagger(m, set.docs)
 					line += fmt.Sprintf(" %s P %.3f R %.3f F2 %.3f", set.name, p, r, f2)
-					ok = ok && p >= 0.85*p0[k]
+					ok = ok && p >= 0.95*p0[k]
 					sum += f2
 				}
 				t.Log(line)
