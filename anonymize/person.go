@@ -108,6 +108,9 @@ func personRules(d *doc) []Span {
 		if toks[i].kind != tokWord || !cls[i].cap && !cls[i].first && !cls[i].last && !(i > 0 && toks[i-1].flags&gIntroEnd != 0 && introEnd[d.lower(toks[i-1])]) {
 			continue // every rule starts at a capitalised word, a listed name or after "my name is"
 		}
+		if !toks[i].gap && i > 0 && inHandle(d, toks, i) {
+			continue // part of an @handle or a #hashtag: an identifier, not a name as written
+		}
 		start, score, strong, takeNext := -1, 0.0, false, false
 		// A speaker label at the start of a line: "Mary: hello".
 		if sentenceStart(d, toks, i) && cls[i].cap && !cls[i].common && !cls[i].place && i+1 < len(toks) && d.str(toks[i+1]) == ":" && !toks[i+1].gap && cls[i].first && toks[i].flags&gField == 0 {
@@ -277,6 +280,17 @@ func personRules(d *doc) []Span {
 		}
 	}
 	return propagateNames(d, toks, cls, out)
+}
+
+// inHandle reports whether toks[i] belongs to an @handle or a #hashtag:
+// the run of tokens with no space before it starts with '@' or '#'.
+func inHandle(d *doc, toks []token, i int) bool {
+	for j := i; j > 0 && !toks[j].gap; j-- {
+		if p := toks[j-1]; p.kind == tokPunct && (d.text[p.start] == '@' || d.text[p.start] == '#') {
+			return true
+		}
+	}
+	return false
 }
 
 // isShouting reports whether most words of the text are upper case.

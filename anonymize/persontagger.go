@@ -151,12 +151,14 @@ func personCandidate(t *token) bool {
 }
 
 // taggable reports whether the tagger scores toks[i]: a candidate word
-// that is not part of an e-mail address or identifier, not the town of a
+// that is not part of an e-mail address, an @handle, a #hashtag or an
+// identifier, not the town of a
 // postal address and, unless the whole text is in capitals, not a short
 // upper-case word (an acronym: SSN, IBAN, OMG).
 func taggable(d *doc, toks []token, i int, shout bool) bool {
 	t := &toks[i]
-	return personCandidate(t) && !(t.allCap && !shout && t.end-t.start <= 4) && !gluedToAddress(d, toks, i) && !townAfterAddress(d, toks, i)
+	return personCandidate(t) && !(t.allCap && !shout && t.end-t.start <= 4) && !gluedToAddress(d, toks, i) && !townAfterAddress(d, toks, i) &&
+		(t.gap || i == 0 || !inHandle(d, toks, i))
 }
 
 // townAfterAddress reports whether toks[i] follows ", " after a number or
