@@ -29,13 +29,14 @@ const personTaggerBits = 16
 
 // personModel holds the quantized weights: a token's score is the sum of
 // its features' weights. A token no rule found is a name when its score
-// reaches thresh.
+// reaches thresh, or ext when it touches a rule's name (it would extend
+// that name).
 type personModel struct {
-	w      []int16
-	thresh int32
+	w           []int16
+	thresh, ext int32
 }
 
-// loadPersonModel decodes weights.bin: magic "VPT1", the threshold
+// loadPersonModel decodes weights.bin: magic "VPT2", the two thresholds
 // (int32, little-endian), then 1<<personTaggerBits int16 weights.
 var loadPersonModel = sync.OnceValue(func() *personModel {
 	m, err := decodePersonModel(personTaggerBlob)
@@ -51,18 +52,18 @@ func (e personModelError) Error() string { return string(e) }
 
 func decodePersonModel(b []byte) (*personModel, error) {
 	n := 1 << personTaggerBits
-	if len(b) != 8+2*n || string(b[:4]) != "VPT1" {
+	if len(b) != 12+2*n || string(b[:4]) != "VPT2" {
 		return nil, personModelError("bad weights file")
 	}
-	m := &personModel{w: make([]int16, n), thresh: int32(binary.LittleEndian.Uint32(b[4:]))}
+	m := &personModel{w: make([]int16, n), thresh: int32(binary.LittleEndian.Uint32(b[4:])), ext: int32(binary.LittleEndian.Uint32(b[8:]))}
 	for i := range m.w {
-		m.w[i] = int16(binary.LittleEndian.Uint16(b[8+2*i:]))
+		m.w[i] = int16(binary.LittleEndian.Uint16(b[12+2*i:]))
 	}
 	return m, nil
 }
 
 // encodePersonModel is the inverse of decodePersonModel.
-func encodePersonModel(w []float64, thresh float64) []byte {
+func encodePersonModel(w []float64, thresh, ext float64) []byte {
 	maxAbs := 0.0
 	for _, v := range w {
 		maxAbs = max(maxAbs, math.Abs(v))
@@ -74,11 +75,12 @@ func encodePersonModel(w []float64, thresh float64) []byte {
 	q := func(t float64) uint32 {
 		return uint32(int32(max(math.MinInt32, min(math.MaxInt32, math.Round(t*scale)))))
 	}
-	b := make([]byte, 8+2*len(w))
-	copy(b, "VPT1")
+	b := make([]byte, 12+2*len(w))
+	copy(b, "VPT2")
 	binary.LittleEndian.PutUint32(b[4:], q(thresh))
+	binary.LittleEndian.PutUint32(b[8:], q(ext))
 	for i, v := range w {
-		binary.LittleEndian.PutUint16(b[8+2*i:], uint16(int16(math.Round(v*scale))))
+		binary.LittleEndian.PutUint16(b[12+2*i:], uint16(int16(math.Round(v*scale))))
 	}
 	return b
 }
@@ -354,7 +356,11 @@ func tagPersonsWith(m *personModel, d *doc, toks []token, spans []Span) []Span {
 		}
 		prev, next := neighbourStates(state, i)
 		personFeatures(d, toks, i, 0, prev, next, shout, es, &f)
-		if m.score(&f) >= m.thresh {
+		th := m.thresh
+		if prev == 1 || prev == 2 || next == 1 || next == 2 {
+			th = m.ext
+		}
+		if m.score(&f) >= th {
 			state[i] = 3
 			tagged = true
 		}

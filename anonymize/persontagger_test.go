@@ -9,7 +9,7 @@ func TestPersonModelEncoding(t *testing.T) {
 	n := 1 << personTaggerBits
 	w := make([]float64, n)
 	w[0], w[1], w[n-1] = 2.5, -5, 1.25
-	good := encodePersonModel(w, -1.25)
+	good := encodePersonModel(w, -1.25, 2.5)
 	tests := []struct {
 		name    string
 		blob    []byte
@@ -17,7 +17,7 @@ func TestPersonModelEncoding(t *testing.T) {
 	}{
 		{"RoundTrip", good, false},
 		{"ErrShort", good[:len(good)-2], true},
-		{"ErrMagic", append([]byte("XPT1"), good[4:]...), true},
+		{"ErrMagic", append([]byte("XPT2"), good[4:]...), true},
 		{"ErrEmpty", nil, true},
 	}
 	for _, tt := range tests {
@@ -39,6 +39,9 @@ func TestPersonModelEncoding(t *testing.T) {
 			}
 			if got, want := m.thresh, int32(math.Round(-1.25*scale)); got != want {
 				t.Errorf("thresh = %d, want %d", got, want)
+			}
+			if got, want := m.ext, int32(math.Round(2.5*scale)); got != want {
+				t.Errorf("ext = %d, want %d", got, want)
 			}
 		})
 	}
