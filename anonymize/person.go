@@ -203,7 +203,7 @@ func personRules(d *doc) []Span {
 			}
 			n := cls[k]
 			lw := d.lower(t)
-			if n.allCap && !cls[start].allCap && t.end-t.start > 3 {
+			if n.allCap && !cls[start].allCap && !personSuffixes[lw] {
 				break // "Aaron Rodgers SILENCING the…": a shouted word is not the name's
 			}
 			if k+1 < len(toks) && d.str(toks[k+1]) == ":" && !toks[k+1].gap {
