@@ -330,8 +330,8 @@ func TestTrainPersonTagger(t *testing.T) {
 		w              []float64
 	}
 	best := choice{score: -1}
-	for _, epochs := range []int{5, 10} {
-		for _, posW := range []float64{1, 3} {
+	for _, epochs := range []int{5, 10, 20} {
+		for _, posW := range []float64{1, 3, 6} {
 			w := trainPerceptron(ex, epochs, posW)
 			for _, th := range []float64{-48, -40, -32, -28, -24, -20, -16, -12, -8, -4, 0} {
 				for _, ext := range []float64{th, th + 8, th + 16, th + 32, math.Inf(1)} {
