@@ -21,6 +21,10 @@ import (
 //     the gazetteers and neither a common word, is a name.
 //
 // Suffixes (Jr., Sr., II, MD, PhD) stay with the name; titles do not.
+//
+// After the rules, a trained token tagger (persontagger.go) scores the
+// candidate words they left alone: it adds names typed in lower case or
+// that no list knows, and extends rule spans that stopped early.
 type PersonRecognizer struct{}
 
 var _ Recognizer = PersonRecognizer{}
@@ -64,6 +68,12 @@ type nameClass struct {
 }
 
 func (PersonRecognizer) recognizeDoc(d *doc) []Span {
+	spans := personRules(d)
+	return tagPersons(d, d.tokens(), spans)
+}
+
+// personRules finds names with the rules above, without the tagger.
+func personRules(d *doc) []Span {
 	toks := d.tokens()
 	if len(toks) == 0 || !d.anyCap && d.anyFlags&gFirst == 0 {
 		return nil // no capital and no given name: nothing to start a name
@@ -97,6 +107,9 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 	for i := 0; i < len(toks); i++ {
 		if toks[i].kind != tokWord || !cls[i].cap && !cls[i].first && !cls[i].last && !(i > 0 && toks[i-1].flags&gIntroEnd != 0 && introEnd[d.lower(toks[i-1])]) {
 			continue // every rule starts at a capitalised word, a listed name or after "my name is"
+		}
+		if !toks[i].gap && i > 0 && inHandle(d, toks, i) {
+			continue // part of an @handle or a #hashtag: an identifier, not a name as written
 		}
 		start, score, strong, takeNext := -1, 0.0, false, false
 		// A speaker label at the start of a line: "Mary: hello".
@@ -190,6 +203,9 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 			}
 			n := cls[k]
 			lw := d.lower(t)
+			if n.allCap && !cls[start].allCap && !personSuffixes[lw] {
+				break // "Aaron Rodgers SILENCING the…": a shouted word is not the name's
+			}
 			if k+1 < len(toks) && d.str(toks[k+1]) == ":" && !toks[k+1].gap {
 				break // a field label: "… NºCol: 28 28 20943"
 			}
@@ -264,6 +280,17 @@ func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 		}
 	}
 	return propagateNames(d, toks, cls, out)
+}
+
+// inHandle reports whether toks[i] belongs to an @handle or a #hashtag:
+// the run of tokens with no space before it starts with '@' or '#'.
+func inHandle(d *doc, toks []token, i int) bool {
+	for j := i; j > 0 && !toks[j].gap; j-- {
+		if p := toks[j-1]; p.kind == tokPunct && (d.text[p.start] == '@' || d.text[p.start] == '#') {
+			return true
+		}
+	}
+	return false
 }
 
 // isShouting reports whether most words of the text are upper case.
