@@ -16,17 +16,32 @@ const (
 	tokPunct                    // one other non-space rune
 )
 
-// token is one word, number or punctuation mark of a text.
+// token is one word, number or punctuation mark of a text. It holds no
+// pointer: d.lower finds a word's lower-cased text from lowSrc, lowOff and
+// lowLen, so a token slice is never scanned by the garbage collector and
+// writing a token needs no write barrier.
 type token struct {
 	start, end int
+	flags      uint32    // gazetteer flags of the word
+	lowOff     uint32    // offset of the lower-cased word in its source
+	lowLen     uint16    // its length (lowArena, lowDoc)
+	lowSrc     lowSource // where the lower-cased word is
 	kind       tokKind
-	cap        bool   // word starts with an upper-case letter
-	allCap     bool   // word is all upper case (and has 2+ letters)
-	nl         bool   // a newline lies between the previous token and this one
-	gap        bool   // whitespace lies between the previous token and this one
-	low        string // the word lower-cased (words only)
-	flags      uint32 // gazetteer flags of the word
+	cap        bool // word starts with an upper-case letter
+	allCap     bool // word is all upper case (and has 2+ letters)
+	nl         bool // a newline lies between the previous token and this one
+	gap        bool // whitespace lies between the previous token and this one
 }
+
+// lowSource says where a word's lower-cased text is.
+type lowSource uint8
+
+const (
+	lowText  lowSource = iota // the word is lower case already: the text itself
+	lowArena                  // the gazetteer table's copy of the word
+	lowDoc                    // doc.low, written by the tokenizer
+	lowLong                   // doc.longLow[lowOff]: a word of 64 KiB or more
+)
 
 // doc is a text being analysed, with its tokens computed once for every
 // recognizer that needs them.
@@ -42,22 +57,18 @@ type doc struct {
 	anyFlags uint32 // OR of every word's gazetteer flags
 	anyCap   bool   // some word starts with a capital
 	anyDigit bool   // some token is a number
+	// Lower-cased words found neither in the text nor in the gazetteer
+	// arena (see lowSource).
+	arena   string
+	low     string
+	longLow []string
 }
 
 // tokens returns the text's tokens.
 func (d *doc) tokens() []token {
 	if !d.tokked {
-		d.toks = tokenizeInto(d.buf[:0], d.text)
+		d.toks = d.tokenize(d.buf[:0])
 		d.tokked = true
-		for _, t := range d.toks {
-			switch t.kind {
-			case tokWord:
-				d.anyFlags |= t.flags
-				d.anyCap = d.anyCap || t.cap
-			case tokNum:
-				d.anyDigit = true
-			}
-		}
 	}
 	return d.toks
 }
@@ -93,8 +104,13 @@ func (d *doc) str(t token) string { return d.text[t.start:t.end] }
 
 // lower returns a token's text lower-cased.
 func (d *doc) lower(t token) string {
-	if t.kind == tokWord {
-		return t.low
+	switch t.lowSrc {
+	case lowArena:
+		return d.arena[t.lowOff : t.lowOff+uint32(t.lowLen)]
+	case lowDoc:
+		return d.low[t.lowOff : t.lowOff+uint32(t.lowLen)]
+	case lowLong:
+		return d.longLow[t.lowOff]
 	}
 	return d.text[t.start:t.end]
 }
@@ -105,32 +121,21 @@ type docRecognizer interface {
 	recognizeDoc(d *doc) []Span
 }
 
-// tokenizeInto appends the tokens of text to toks[:0].
-func tokenizeInto(toks []token, text string) []token {
+// tokenize appends the tokens of d.text to toks[:0], and sets the doc's
+// summaries and the lower-cased words the tokens point to.
+func (d *doc) tokenize(toks []token) []token {
+	text := d.text
 	g := loadGazetteer()
+	d.arena = g.table.arena
 	if toks == nil {
 		toks = make([]token, 0, len(text)/4+4)
 	}
-	// Lower-cased words are written into one buffer, allocated once per
-	// text; the strings taken from it stay valid when it grows.
-	var lowBuf strings.Builder
-	lower := func(w string) string {
-		if !asciiOnly(w) {
-			return strings.ToLower(w)
-		}
-		if lowBuf.Cap() == 0 {
-			lowBuf.Grow(len(text))
-		}
-		off := lowBuf.Len()
-		for i := 0; i < len(w); i++ {
-			c := w[i]
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			lowBuf.WriteByte(c)
-		}
-		return lowBuf.String()[off:]
-	}
+	// Lower-cased words that are neither the text nor a gazetteer word are
+	// written into one buffer, allocated at most once per text; offsets
+	// into it stay valid when it grows.
+	var low strings.Builder
+	var anyFlags uint32
+	anyCap, anyDigit := false, false
 	gap, nl := false, false
 	i := 0
 	for i < len(text) {
@@ -151,6 +156,7 @@ func tokenizeInto(toks []token, text string) []token {
 					j++
 				}
 				toks = append(toks, token{start: i, end: j, kind: tokNum, gap: gap, nl: nl})
+				anyDigit = true
 				gap, nl = false, false
 				i = j
 				continue
@@ -178,6 +184,7 @@ func tokenizeInto(toks []token, text string) []token {
 		t := token{start: i, kind: tokWord, gap: gap, nl: nl, cap: unicode.IsUpper(r)}
 		gap, nl = false, false
 		upper, letters := 0, 0
+		ascii := true
 		j := i
 		for j < len(text) {
 			if c := text[j]; c < utf8.RuneSelf {
@@ -196,6 +203,7 @@ func tokenizeInto(toks []token, text string) []token {
 			}
 			r, n := utf8.DecodeRuneInString(text[j:])
 			if unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) {
+				ascii = false
 				letters++
 				if unicode.IsUpper(r) {
 					upper++
@@ -210,6 +218,7 @@ func tokenizeInto(toks []token, text string) []token {
 					break // possessive 's stays out of the word
 				}
 				if unicode.IsLetter(r2) {
+					ascii = ascii && r < utf8.RuneSelf
 					j += n
 					continue
 				}
@@ -218,19 +227,57 @@ func tokenizeInto(toks []token, text string) []token {
 		}
 		t.end = j
 		t.allCap = letters >= 2 && upper == letters
-		t.low = text[i:j]
-		if upper == 0 {
-			t.flags = g.flags(t.low)
-		} else if f, low, ok := g.table.getLower(t.low); ok {
-			// A gazetteer word: its lower-cased text is the table's copy.
-			t.low, t.flags = low, f
-		} else {
-			t.low = lower(t.low)
-			t.flags = g.flags(t.low)
+		w := text[i:j]
+		switch {
+		case upper == 0:
+			t.flags = g.flags(w)
+		case ascii && len(w) <= 16:
+			if f, off, ok := g.table.getLowerOff(w); ok {
+				// A gazetteer word: its lower-cased text is the table's copy.
+				t.flags, t.lowSrc, t.lowOff, t.lowLen = f, lowArena, off, uint16(len(w))
+				break
+			}
+			fallthrough
+		default:
+			off := low.Len()
+			if ascii {
+				if low.Cap() == 0 {
+					low.Grow(len(text))
+				}
+				for k := 0; k < len(w); k++ {
+					c := w[k]
+					if c >= 'A' && c <= 'Z' {
+						c += 'a' - 'A'
+					}
+					low.WriteByte(c)
+				}
+			} else {
+				// strings.ToLower, written into the buffer.
+				if low.Cap() == 0 {
+					low.Grow(len(text) + 8)
+				}
+				for _, r := range w {
+					low.WriteRune(unicode.ToLower(r))
+				}
+			}
+			lw := low.String()[off:]
+			t.flags = g.flags(lw)
+			if len(lw) <= 0xFFFF {
+				t.lowSrc, t.lowOff, t.lowLen = lowDoc, uint32(off), uint16(len(lw))
+			} else {
+				t.lowSrc, t.lowOff = lowLong, uint32(len(d.longLow))
+				d.longLow = append(d.longLow, lw)
+			}
 		}
+		if t.flags != 0 {
+			anyFlags |= t.flags
+		}
+		anyCap = anyCap || t.cap
 		toks = append(toks, t)
 		i = j
 	}
+	d.low = low.String()
+	d.anyFlags, d.anyCap, d.anyDigit = anyFlags, anyCap, anyDigit
 	return toks
 }
 

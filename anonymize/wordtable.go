@@ -90,14 +90,24 @@ func le64(s string) uint64 {
 // the way, and returns its flags and its lower-cased text from the arena.
 // ok is false when the word is not ASCII, too long or not in the table.
 func (t *wordTable) getLower(w string) (flags uint32, low string, ok bool) {
-	if len(w) > 16 || len(w) == 0 {
+	f, off, ok := t.getLowerOff(w)
+	if !ok {
 		return 0, "", false
+	}
+	return f, t.arena[off : off+uint32(len(w))], true
+}
+
+// getLowerOff is getLower returning the offset of the lower-cased word in
+// the arena instead of the string.
+func (t *wordTable) getLowerOff(w string) (flags, off uint32, ok bool) {
+	if len(w) > 16 || len(w) == 0 {
+		return 0, 0, false
 	}
 	var k [2]uint64
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		if c >= utf8.RuneSelf {
-			return 0, "", false
+			return 0, 0, false
 		}
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
@@ -108,10 +118,10 @@ func (t *wordTable) getLower(w string) (flags uint32, low string, ok bool) {
 	for i := wordHash(k[0], k[1], len(w)) & t.mask; ; i = (i + 1) & t.mask {
 		s := &t.slots[i]
 		if s.n == 0 {
-			return 0, "", false
+			return 0, 0, false
 		}
 		if s.k0 == k[0] && s.k1 == k[1] && s.n == n {
-			return s.flags, t.arena[s.off : s.off+n], true
+			return s.flags, s.off, true
 		}
 	}
 }
