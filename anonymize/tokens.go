@@ -181,7 +181,11 @@ func (d *doc) tokenize(toks []token) []token {
 			i += n
 			continue
 		}
-		t := token{start: i, kind: tokWord, gap: gap, nl: nl, cap: unicode.IsUpper(r)}
+		// The token is written in place: a token built on the stack and
+		// copied in would be read back before its bytes reach memory.
+		toks = append(toks, token{})
+		t := &toks[len(toks)-1]
+		t.start, t.kind, t.gap, t.nl, t.cap = i, tokWord, gap, nl, unicode.IsUpper(r)
 		gap, nl = false, false
 		upper, letters := 0, 0
 		ascii := true
@@ -229,15 +233,31 @@ func (d *doc) tokenize(toks []token) []token {
 		t.allCap = letters >= 2 && upper == letters
 		w := text[i:j]
 		switch {
-		case upper == 0:
-			t.flags = g.flags(w)
 		case ascii && len(w) <= 16:
-			if f, off, ok := g.table.getLowerOff(w); ok {
+			// One lookup of the lower-cased word, packed in two registers.
+			k0, k1 := asciiWordKey(text, i, j)
+			f, off, ok := g.table.lookup(k0, k1, len(w))
+			switch {
+			case upper == 0:
+				t.flags = f
+			case ok:
 				// A gazetteer word: its lower-cased text is the table's copy.
 				t.flags, t.lowSrc, t.lowOff, t.lowLen = f, lowArena, off, uint16(len(w))
-				break
+			default:
+				if low.Cap() == 0 {
+					low.Grow(len(text))
+				}
+				t.lowSrc, t.lowOff, t.lowLen = lowDoc, uint32(low.Len()), uint16(len(w))
+				for k := 0; k < len(w); k++ {
+					c := w[k]
+					if c >= 'A' && c <= 'Z' {
+						c += 'a' - 'A'
+					}
+					low.WriteByte(c)
+				}
 			}
-			fallthrough
+		case upper == 0:
+			t.flags = g.flags(w)
 		default:
 			off := low.Len()
 			if ascii {
@@ -269,11 +289,8 @@ func (d *doc) tokenize(toks []token) []token {
 				d.longLow = append(d.longLow, lw)
 			}
 		}
-		if t.flags != 0 {
-			anyFlags |= t.flags
-		}
+		anyFlags |= t.flags
 		anyCap = anyCap || t.cap
-		toks = append(toks, t)
 		i = j
 	}
 	d.low = low.String()

@@ -126,6 +126,52 @@ func (t *wordTable) getLowerOff(w string) (flags, off uint32, ok bool) {
 	}
 }
 
+// lookup finds a word of n <= 16 bytes packed as wordKey packs it and
+// returns its flags and offset in the arena.
+func (t *wordTable) lookup(k0, k1 uint64, n int) (flags, off uint32, ok bool) {
+	for i := wordHash(k0, k1, n) & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.n == 0 {
+			return 0, 0, false
+		}
+		if s.k0 == k0 && s.k1 == k1 && s.n == uint32(n) {
+			return s.flags, s.off, true
+		}
+	}
+}
+
+// asciiWordKey packs text[i:j], a word of 1 to 16 ASCII letters, hyphens
+// and apostrophes, lower-cased, as wordKey packs it. With 16 bytes of text
+// from i on it reads them as two wide loads and masks them; the letters
+// are lower-cased together by setting bit 5 of every byte, which leaves
+// '-' and '\'' as they are.
+func asciiWordKey(text string, i, j int) (k0, k1 uint64) {
+	const lowerBits = 0x2020202020202020
+	n := j - i
+	if i+16 <= len(text) {
+		k0, k1 = le64(text[i:]), le64(text[i+8:])
+		switch {
+		case n < 8:
+			k0 &= 1<<(8*n) - 1
+			k1 = 0
+		case n == 8:
+			k1 = 0
+		case n < 16:
+			k1 &= 1<<(8*(n-8)) - 1
+		}
+	} else {
+		k0, k1 = wordKey(text[i:j])
+	}
+	m0, m1 := uint64(lowerBits), uint64(lowerBits)
+	if n < 8 {
+		m0 &= 1<<(8*n) - 1
+		m1 = 0
+	} else if n < 16 {
+		m1 &= 1<<(8*(n-8)) - 1
+	}
+	return k0 | m0, k1 | m1
+}
+
 func wordHash(k0, k1 uint64, n int) uint64 {
 	h := k0*0x9E3779B97F4A7C15 ^ k1*0xC2B2AE3D27D4EB4F ^ uint64(n)
 	h ^= h >> 29
