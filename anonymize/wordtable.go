@@ -144,7 +144,7 @@ func (t *wordTable) lookup(k0, k1 uint64, n int) (flags, off uint32, ok bool) {
 // and apostrophes, lower-cased, as wordKey packs it. With 16 bytes of text
 // from i on it reads them as two wide loads and masks them; the letters
 // are lower-cased together by setting bit 5 of every byte, which leaves
-// '-' and '\” as they are.
+// hyphens and apostrophes as they are.
 func asciiWordKey(text string, i, j int) (k0, k1 uint64) {
 	const lowerBits = 0x2020202020202020
 	n := j - i
