@@ -2,6 +2,8 @@ package anonymize
 
 import (
 	"hash/maphash"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -357,10 +359,14 @@ func (r *PhoneRecognizer) regions(o AnalyzeOptions) []string {
 func validPhone(raw string, regions []string, plus, all bool) (string, bool) {
 	num := phoneBufPool.Get().(*phonenumbers.PhoneNumber)
 	defer phoneBufPool.Put(num)
-	if e, ok := fastValidPhone(raw, regions, plus, all, num); ok {
+	e, ok, settled := fastValidPhoneSettled(raw, regions, plus, all, num)
+	if ok {
 		return e, true
 	}
 	if plus {
+		if settled&1 != 0 {
+			return "", false
+		}
 		region := "ZZ"
 		if strings.HasPrefix(raw, "00") && len(regions) > 0 {
 			region = regions[0]
@@ -377,12 +383,77 @@ func validPhone(raw string, regions []string, plus, all bool) (string, bool) {
 		if k > 0 && !all {
 			break
 		}
+		if k < 63 && settled&(2<<k) != 0 {
+			continue // the full parse would read it as the fast path did
+		}
 		num.Reset()
 		if err := phonenumbers.ParseToNumber(raw, region, num); err == nil && phonenumbers.IsValidNumber(num) {
 			return phonenumbers.Format(num, phonenumbers.E164), true
 		}
 	}
 	return "", false
+}
+
+// phoneParseMeta is what the full parse (phonenumbers.Parse) needs of a
+// region beyond its country code to read a number of plain digits: the
+// international (IDD) and national prefixes it strips. A number that
+// starts with none of them, with no 0 and not with the country code, is
+// read by Parse exactly as fastValidPhone builds it.
+type phoneParseMeta struct {
+	cc  string         // country calling code, in digits
+	idd *regexp.Regexp // ^(?:international prefix)
+	npp *regexp.Regexp // ^(?:national prefix for parsing), nil if none
+}
+
+// phoneMeta maps region codes (and, for non-geographic entities, "001:"
+// and the calling code) to their parse metadata, from the metadata
+// libphonenumber embeds. It is built on the first phone candidate.
+var phoneMeta = sync.OnceValue(func() map[string]*phoneParseMeta {
+	out := map[string]*phoneParseMeta{}
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return out // every fast "no" then falls back to the full parse
+	}
+	for _, md := range coll.GetMetadata() {
+		m := &phoneParseMeta{cc: strconv.Itoa(int(md.GetCountryCode()))}
+		var err error
+		if p := md.GetInternationalPrefix(); p != "" {
+			if m.idd, err = regexp.Compile("^(?:" + p + ")"); err != nil {
+				continue
+			}
+		}
+		if p := md.GetNationalPrefixForParsing(); p != "" {
+			if m.npp, err = regexp.Compile("^(?:" + p + ")"); err != nil {
+				continue
+			}
+		}
+		key := md.GetId()
+		if key == "001" {
+			key += ":" + m.cc
+		}
+		out[key] = m
+	}
+	return out
+})
+
+// parseAgrees reports whether phonenumbers.Parse reads national, the
+// digits of a number written in a region (with its country code cc) or
+// after +cc, as the number cc + national with nothing stripped: no
+// leading 0, no international, national prefix or country code prefix the
+// parser would remove, and a length fastValidPhone tries. Then a "no" of
+// the fast path is the parser's answer too and the parse can be skipped.
+func parseAgrees(m *phoneParseMeta, national []byte, withCC bool) bool {
+	if m == nil || len(national) < 4 || len(national) > 14 || national[0] == '0' {
+		return false
+	}
+	s := string(national)
+	if m.npp != nil && m.npp.MatchString(s) {
+		return false
+	}
+	if withCC {
+		return true
+	}
+	return !strings.HasPrefix(s, m.cc) && (m.idd == nil || !m.idd.MatchString(s))
 }
 
 func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions) (Span, bool) {
@@ -565,6 +636,14 @@ func cachedValidPhone(raw string, regions []string, plus, all bool) bool {
 // a no falls back to the full parse, which knows carrier codes, leading
 // zeros and the other national rules.
 func fastValidPhone(raw string, regions []string, plus, all bool, num *phonenumbers.PhoneNumber) (string, bool) {
+	e, ok, _ := fastValidPhoneSettled(raw, regions, plus, all, num)
+	return e, ok
+}
+
+// fastValidPhoneSettled is fastValidPhone that also tells which of its
+// noes the full parse would repeat (parseAgrees): bit 0 for the reading
+// after '+', bit k+1 for regions[k]. validPhone skips those parses.
+func fastValidPhoneSettled(raw string, regions []string, plus, all bool, num *phonenumbers.PhoneNumber) (e string, ok bool, settled uint64) {
 	var buf [20]byte
 	digits := buf[:0]
 	for i := 0; i < len(raw); i++ {
@@ -572,12 +651,12 @@ func fastValidPhone(raw string, regions []string, plus, all bool, num *phonenumb
 		switch {
 		case isDigit(c):
 			if len(digits) == len(buf) {
-				return "", false
+				return "", false, 0
 			}
 			digits = append(digits, c)
 		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+' && i == 0:
 		default:
-			return "", false // letters (extensions) and the rest: full parse
+			return "", false, 0 // letters (extensions) and the rest: full parse
 		}
 	}
 	try := func(cc int, national []byte) (string, bool) {
@@ -601,20 +680,37 @@ func fastValidPhone(raw string, regions []string, plus, all bool, num *phonenumb
 		d := digits
 		if raw[0] != '+' {
 			if len(d) < 2 || d[0] != '0' || d[1] != '0' {
-				return "", false
+				return "", false, settled
 			}
 			d = d[2:]
 		}
 		cc := 0
+		found := false
 		for n := 1; n <= 3 && n < len(d); n++ {
 			cc = cc*10 + int(d[n-1]-'0')
-			if phonenumbers.GetRegionCodeForCountryCode(cc) == "ZZ" {
+			region := phonenumbers.GetRegionCodeForCountryCode(cc)
+			if region == "ZZ" {
 				continue
 			}
-			return try(cc, d[n:])
+			found = true
+			if e, ok := try(cc, d[n:]); ok {
+				return e, true, 0
+			}
+			if raw[0] == '+' && d[0] != '0' {
+				if region == "001" {
+					region += ":" + strconv.Itoa(cc)
+				}
+				if parseAgrees(phoneMeta()[region], d[n:], true) {
+					settled |= 1
+				}
+			}
+			break
 		}
 		if raw[0] == '+' {
-			return "", false
+			if !found && len(d) > 3 && d[0] != '0' {
+				settled |= 1 // no country code: the parse fails too
+			}
+			return "", false, settled
 		}
 	}
 	for k, region := range regions {
@@ -630,8 +726,11 @@ func fastValidPhone(raw string, regions []string, plus, all bool, num *phonenumb
 			national = national[len(ndd):]
 		}
 		if e, ok := try(cc, national); ok {
-			return e, true
+			return e, true, 0
+		}
+		if k < 63 && len(national) == len(digits) && parseAgrees(phoneMeta()[region], digits, false) {
+			settled |= 2 << k
 		}
 	}
-	return "", false
+	return "", false, settled
 }

@@ -1,6 +1,8 @@
 package anonymize
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
@@ -49,5 +51,72 @@ func TestFastValidPhoneAgreesWithParse(t *testing.T) {
 				t.Errorf("fast path E.164 %q, full parse %q", fe, pe)
 			}
 		})
+	}
+}
+
+// TestParseSkipAgreesWithParse checks that the parses validPhone skips
+// (fastValidPhoneSettled's settled bits) are ones the full parse would
+// have rejected: over numbers of random digits written after + and
+// nationally in regions with different trunk, international and country
+// code prefixes, validPhone must answer as fast path + full parse do.
+func TestParseSkipAgreesWithParse(t *testing.T) {
+	reference := func(raw string, regions []string, plus, all bool) (string, bool) {
+		num := &phonenumbers.PhoneNumber{}
+		if e, ok := fastValidPhone(raw, regions, plus, all, num); ok {
+			return e, true
+		}
+		if plus {
+			region := "ZZ"
+			if strings.HasPrefix(raw, "00") && len(regions) > 0 {
+				region = regions[0]
+			}
+			if p, err := phonenumbers.Parse(raw, region); err == nil && phonenumbers.IsValidNumber(p) {
+				return phonenumbers.Format(p, phonenumbers.E164), true
+			}
+			if !strings.HasPrefix(raw, "00") {
+				return "", false
+			}
+		}
+		for k, region := range regions {
+			if k > 0 && !all {
+				break
+			}
+			if p, err := phonenumbers.Parse(raw, region); err == nil && phonenumbers.IsValidNumber(p) {
+				return phonenumbers.Format(p, phonenumbers.E164), true
+			}
+		}
+		return "", false
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	regionSets := [][]string{{"ES"}, {"US"}, {"GB"}, {"MX"}, {"AR"}, {"BR"}, {"RU"}, {"IT"}, {"DE"}, {"FR"}, {"CL"}, {"IN"}, {"AU"}, DefaultPhoneRegions}
+	prefixes := []string{"+", "+1", "+3", "+4", "+5", "+7", "+8", "+9", "00", "0", "1", "6", "9", "34", "44", "52", "54", "55", "8", "011", "810", ""}
+	checked, settledSeen := 0, 0
+	for i := 0; i < 6000; i++ {
+		p := prefixes[r.IntN(len(prefixes))]
+		n := 5 + r.IntN(10)
+		b := []byte(p)
+		for k := 0; k < n; k++ {
+			if k > 0 && r.IntN(4) == 0 {
+				b = append(b, " -."[r.IntN(3)])
+			}
+			b = append(b, byte('0'+r.IntN(10)))
+		}
+		raw := string(b)
+		regions := regionSets[r.IntN(len(regionSets))]
+		plus := strings.HasPrefix(raw, "+") || strings.HasPrefix(raw, "00")
+		all := r.IntN(2) == 0
+		var num phonenumbers.PhoneNumber
+		if _, ok, settled := fastValidPhoneSettled(raw, regions, plus, all, &num); !ok && settled != 0 {
+			settledSeen++
+		}
+		we, wok := reference(raw, regions, plus, all)
+		ge, gok := validPhone(raw, regions, plus, all)
+		if ge != we || gok != wok {
+			t.Errorf("validPhone(%q, %v, plus=%v, all=%v) = %q, %v; with every parse %q, %v", raw, regions, plus, all, ge, gok, we, wok)
+		}
+		checked++
+	}
+	if settledSeen < checked/4 {
+		t.Errorf("only %d of %d numbers skipped a parse: the test no longer exercises the skip", settledSeen, checked)
 	}
 }
