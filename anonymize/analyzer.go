@@ -92,6 +92,7 @@ type Analyzer struct {
 	context  map[string]map[string]map[string]bool // lang → type → words
 	negative map[string]map[string]map[string]bool
 	needs    []string // per recognizer, bytes one of which must be present ("" = none)
+	needMask []uint8  // needs as byte classes, when byteClasses covers them (0 = use needs)
 	// Per recognizer: the fewest ASCII digits a text needs for it to find
 	// anything, and its doc or options form (asserted once, not per call).
 	minDigits []int
@@ -156,12 +157,14 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 	cfg.Region = asciiUpper(cfg.Region)
 	a := &Analyzer{cfg: cfg, recs: slices.Clone(recs), context: buildContext(cfg.Context), negative: buildWordMap(cfg.NegativeContext)}
 	a.needs = make([]string, len(a.recs))
+	a.needMask = make([]uint8, len(a.recs))
 	a.minDigits = make([]int, len(a.recs))
 	a.docRecs = make([]docRecognizer, len(a.recs))
 	a.optRecs = make([]OptionsRecognizer, len(a.recs))
 	for i, r := range a.recs {
 		if nb, ok := r.(needsBytes); ok {
 			a.needs[i] = nb.needs()
+			a.needMask[i] = classMask(a.needs[i])
 		}
 		if md, ok := r.(needsDigits); ok {
 			a.minDigits[i] = md.minDigits()
@@ -226,20 +229,30 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 	}
 	o := d.opts
 	var all []Span
-	var present [256]bool
+	// One pass over the bytes: which trigger classes occur, and how many
+	// digits. Only a recognizer needing some other byte pays for a table
+	// of every byte present.
+	var classes uint8
 	digits := 0
 	for i := 0; i < len(text); i++ {
-		c := text[i]
-		present[c] = true
-		if isDigit(c) {
-			digits++
-		}
+		b := byteClasses[text[i]]
+		classes |= b
+		digits += int(b & clsDigit)
 	}
-	hasDigit := digits > 0
+	var present *[256]bool
 	for ri, r := range a.recs {
-		if need := a.needs[ri]; need != "" {
-			// Cheap prefilter: skip when the text lacks every byte needed.
-			if need == digitBytes && !hasDigit || need != digitBytes && !anyPresent(&present, need) {
+		// Cheap prefilter: skip when the text lacks every byte needed.
+		if m := a.needMask[ri]; m != 0 && classes&m == 0 {
+			continue
+		}
+		if need := a.needs[ri]; need != "" && a.needMask[ri] == 0 {
+			if present == nil {
+				present = new([256]bool)
+				for i := 0; i < len(text); i++ {
+					present[text[i]] = true
+				}
+			}
+			if !anyPresent(present, need) {
 				continue
 			}
 		}
@@ -458,6 +471,44 @@ func anyPresent(present *[256]bool, bytes string) bool {
 }
 
 const digitBytes = "0123456789"
+
+// Byte classes of the analyzer's prefilter: the trigger bytes of the
+// built-in recognizers (needsBytes).
+const (
+	clsDigit uint8 = 1 << iota // must stay bit 0: Analyze adds it up as the digit count
+	clsAt
+	clsColon
+	clsDot
+)
+
+var byteClasses = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clsDigit
+	}
+	t['@'], t[':'], t['.'] = clsAt, clsColon, clsDot
+	return t
+}()
+
+// classMask returns the byte classes that hold exactly the bytes of need,
+// or 0 when need has a byte of no class or only part of a class.
+func classMask(need string) uint8 {
+	var m uint8
+	var in [256]bool
+	for i := 0; i < len(need); i++ {
+		c := byteClasses[need[i]]
+		if c == 0 {
+			return 0
+		}
+		m |= c
+		in[need[i]] = true
+	}
+	for b := range 256 {
+		if byteClasses[b]&m != 0 && !in[b] {
+			return 0
+		}
+	}
+	return m
+}
 
 func (EmailRecognizer) needs() string           { return "@" }
 func (*PhoneRecognizer) needs() string          { return digitBytes }
