@@ -139,6 +139,8 @@ type phoneCandidate struct {
 	plus       bool // written with + or 00
 	formatted  bool // has separators between digit groups
 	ext        bool
+	spaced     bool // formatted, with spaces as the only separators
+	postcode   bool // shaped as a postal code: 4 digits, '-', 3 digits
 }
 
 func phoneLeftBoundary(text string, i int) bool {
@@ -150,7 +152,9 @@ func phoneLeftBoundary(text string, i int) bool {
 		return false
 	}
 	if (p == '-' || p == '.' || p == ',') && i > 1 && (isAlnum(text[i-2]) || text[i-2] == '$') {
-		return false
+		// An abbreviation's full stop may touch an international number:
+		// "Tfno.+34 945 00 70 00".
+		return p == '.' && text[i] == '+' && isAlpha(text[i-2])
 	}
 	return !letterBefore(text, i)
 }
@@ -219,6 +223,13 @@ func scanPhone(text string, i int) (c phoneCandidate, ok bool) {
 		return c, false
 	}
 	c.formatted = groups > 1
+	if c.formatted && !c.plus {
+		c.spaced = true
+		for _, b := range seps[:groups-1] {
+			c.spaced = c.spaced && b == ' '
+		}
+		c.postcode = groups == 2 && groupLens[0] == 4 && groupLens[1] == 3 && seps[0] == '-'
+	}
 	// Extension: "x123", " ext. 123", " extension 123".
 	if e, ok := phoneExtension(text, c.end); ok {
 		c.end = e
@@ -470,6 +481,13 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 	if !c.plus && (nearNegative(text, c.start) || streetAfter(text, c.end)) {
 		return Span{}, false
 	}
+	if !c.plus && !ctx && (c.spaced && capitalAfter(text, c.end) || c.postcode) {
+		// Digits in groups followed by a capitalised word are a building
+		// number and the street's name ("is at 9816 214 Pavlou
+		// Drandaki"), and 4+3 digits joined by a dash are a postal code
+		// (3610-114), unless a phone word says otherwise.
+		return Span{}, false
+	}
 	if !c.plus && !c.formatted && !ctx && o.minScore > 0.3 {
 		// The best this candidate can score is 0.3 (valid, bare digits,
 		// no context): below the threshold, so skip the parse.
@@ -477,6 +495,13 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 	}
 	valid := cachedValidPhone(raw, r.regions(o), c.plus, c.formatted || c.plus)
 	s := Span{Start: c.start, End: c.end, Type: EntityPhone, Recognizer: "phone"}
+	if raw[0] == '+' && len(raw) > 1 && raw[1] == ' ' {
+		// A '+' standing apart ("Tel.: + 34 93 693 29 05") says the number
+		// is international but is not one of its characters.
+		for s.Start < s.End && !isDigit(text[s.Start]) {
+			s.Start++
+		}
+	}
 	switch {
 	case valid && (c.plus || c.formatted):
 		s.Score, s.Validated = 0.95, true
@@ -495,6 +520,16 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 		return Span{}, false
 	}
 	return s, true
+}
+
+// capitalAfter reports whether a word starting with an upper-case letter
+// follows e after one space.
+func capitalAfter(text string, e int) bool {
+	if e+1 >= len(text) || text[e] != ' ' {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[e+1:])
+	return unicode.IsUpper(r)
 }
 
 // nearNegative reports whether one of the last two words before i says the
