@@ -53,7 +53,8 @@ var phoneContext = map[string]map[string]bool{
 	"en": wordSet("phone", "phones", "tel", "telephone", "mobile", "cell", "cellphone", "call", "calling", "number", "num", "no",
 		"whatsapp", "fax", "contact", "text", "sms", "reach", "ring", "landline", "desk", "office", "messages", "dial", "ph", "mob", "home", "work"),
 	"es": wordSet("teléfono", "telefono", "tel", "tlf", "tfno", "móvil", "movil", "celular", "cel", "llamar", "llama", "llámame", "llamame",
-		"llámeme", "número", "numero", "whatsapp", "fax", "contacto", "mensaje", "mensajes", "sms", "fijo", "oficina"),
+		"llámeme", "número", "numero", "whatsapp", "fax", "contacto", "mensaje", "mensajes", "sms", "fijo", "oficina",
+		"telf", "telfs", "telef", "tlfno", "tlfs", "tfnos", "teléf"),
 }
 
 var phoneNegative = wordSet("order", "invoice", "ref", "reference", "tracking", "account", "acct", "id", "ticket", "booking",
@@ -601,6 +602,9 @@ func RegionForNumber(waID string) string {
 // type ("24 4966 Bond Street"): the digits are a building number.
 func streetAfter(text string, i int) bool {
 	_, a := contextWindow(text, i, i, 40)
+	if nl := strings.IndexByte(a, '\n'); nl >= 0 {
+		a = a[:nl] // the next line's street is not this number's ("…618981345\nRemitido por: Dr. …")
+	}
 	var buf [3]string
 	ws := firstLowerWords(buf[:0], a)
 	g := loadGazetteer()

@@ -19,6 +19,10 @@ func TestPhoneFormats(t *testing.T) {
 		{"building number before a name and a unit", "Please return to 94941 2505 Heatherleigh Suite 620", "en", "", nil},
 		{"phone word keeps digits before a capital", "call me at 612 34 56 78 Tom", "en", "ES", []string{"612 34 56 78"}},
 		{"grouped phone before lower case", "mi móvil es 612 34 56 78 gracias", "es", "ES", []string{"612 34 56 78"}},
+		{"street word on the next line", "al numero de movil 618981345\nRemitido por: Dr. Francisco", "es", "ES", []string{"618981345"}},
+		{"street word on the same line", "call 4966 Bond Street", "en", "GB", nil},
+		{"telfs abbreviation", "Alcalá de Henares. Telfs.: 918823884 / 918823984 / 619128686. Correo", "es", "ES", []string{"918823884", "918823984", "619128686"}},
+		{"telf abbreviation", "Granada, España. Telf.: 667051570, e-mail", "es", "ES", []string{"667051570"}},
 		{"postal code 4-3", "MysticWeb in Quinta de São Tiago 3610-114 in its mission", "en", "", nil},
 		{"postal code shape with a phone word", "tel 3610-114", "en", "", []string{"3610-114"}},
 	}
