@@ -228,7 +228,9 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 		}
 	}
 	o := d.opts
-	var all []Span
+	// Candidates gather in the doc's pooled buffer; resolve copies the
+	// winners out.
+	all := d.spanBuf[:0]
 	// One pass over the bytes: which trigger classes occur, and how many
 	// digits. Only a recognizer needing some other byte pays for a table
 	// of every byte present.
@@ -283,6 +285,14 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 			}
 			all = append(all, s)
 		}
+	}
+	d.spanBuf = all[:0]
+	switch len(all) {
+	case 0:
+		return nil
+	case 1:
+		// resolve returns a lone span in place: give the caller its own.
+		all = []Span{all[0]}
 	}
 	return assembleAddresses(d, mergeAdjacent(text, resolve(text, all)))
 }

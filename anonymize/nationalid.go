@@ -42,7 +42,8 @@ func (LatAmIDRecognizer) Recognize(text string) []Span {
 		}
 		// Read digits with . - / separators and an optional final K.
 		j := i
-		var d []byte
+		var dbuf [14]byte
+		d := dbuf[:0]
 		for j < len(text) && len(d) < 14 {
 			b := text[j]
 			switch {

@@ -233,6 +233,17 @@ func anyWord(s string, words map[string]bool) bool {
 			if words[string(buf[:len(w)])] {
 				return true
 			}
+		} else if len(w) <= 64 {
+			// strings.ToLower into a stack buffer: the lookup of a
+			// converted byte slice allocates nothing.
+			var lb [72]byte
+			l := lb[:0]
+			for _, r := range w {
+				l = utf8.AppendRune(l, unicode.ToLower(r))
+			}
+			if words[string(l)] {
+				return true
+			}
 		} else if words[strings.ToLower(w)] {
 			return true
 		}

@@ -52,7 +52,9 @@ type doc struct {
 	tokked bool
 	pooled bool    // the doc comes from docPool; its buf is reused
 	buf    []token // a token slice kept from an earlier text, for reuse
-	shout  int8    // isShouting cache: 0 unknown, 1 no, 2 yes
+	// spanBuf is the analyzer's candidate buffer, kept like buf.
+	spanBuf []Span
+	shout   int8 // isShouting cache: 0 unknown, 1 no, 2 yes
 	// Summaries of the tokens, for recognizers to skip texts early.
 	anyFlags uint32 // OR of every word's gazetteer flags
 	anyCap   bool   // some word starts with a capital
@@ -79,7 +81,7 @@ var docPool = sync.Pool{New: func() any { return &doc{pooled: true} }}
 // newDoc returns a pooled doc for text; release gives it back.
 func newDoc(text string) *doc {
 	d := docPool.Get().(*doc)
-	*d = doc{text: text, pooled: true, buf: d.buf}
+	*d = doc{text: text, pooled: true, buf: d.buf, spanBuf: d.spanBuf}
 	return d
 }
 
@@ -96,7 +98,11 @@ func (d *doc) release() {
 	if cap(buf) > 4096 {
 		buf = nil // a huge message's tokens are not kept
 	}
-	*d = doc{pooled: true, buf: buf[:0]}
+	spans := d.spanBuf
+	if cap(spans) > 256 {
+		spans = nil
+	}
+	*d = doc{pooled: true, buf: buf[:0], spanBuf: spans[:0]}
 	docPool.Put(d)
 }
 
