@@ -98,6 +98,15 @@ type Analyzer struct {
 	minDigits []int
 	docRecs   []docRecognizer
 	optRecs   []OptionsRecognizer
+	digitRecs []digitScanner
+}
+
+// digitScanner is implemented by built-in byte-scan recognizers whose
+// matches all start within a few bytes before an ASCII digit: the
+// analyzer passes the offset of the text's first digit (0 when it has
+// none or does not know), and the scan starts there.
+type digitScanner interface {
+	recognizeAfterDigit(text string, o AnalyzeOptions, firstDigit int) []Span
 }
 
 // ErrNoRecognizers is returned by NewAnalyzer when it is given none; pass
@@ -161,6 +170,7 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 	a.minDigits = make([]int, len(a.recs))
 	a.docRecs = make([]docRecognizer, len(a.recs))
 	a.optRecs = make([]OptionsRecognizer, len(a.recs))
+	a.digitRecs = make([]digitScanner, len(a.recs))
 	for i, r := range a.recs {
 		if nb, ok := r.(needsBytes); ok {
 			a.needs[i] = nb.needs()
@@ -171,6 +181,7 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 		}
 		a.docRecs[i], _ = r.(docRecognizer)
 		a.optRecs[i], _ = r.(OptionsRecognizer)
+		a.digitRecs[i], _ = r.(digitScanner)
 		if _, ok := r.(docRecognizer); ok {
 			// Load the gazetteers now (~40 ms) rather than on the first
 			// message.
@@ -242,6 +253,7 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 		digits += int(b & clsDigit)
 	}
 	var present *[256]bool
+	firstDigit := -1 // found on first use
 	for ri, r := range a.recs {
 		// Cheap prefilter: skip when the text lacks every byte needed.
 		if m := a.needMask[ri]; m != 0 && classes&m == 0 {
@@ -264,6 +276,14 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 		var got []Span
 		if dr := a.docRecs[ri]; dr != nil {
 			got = dr.recognizeDoc(d)
+		} else if ds := a.digitRecs[ri]; ds != nil {
+			if firstDigit < 0 {
+				firstDigit = 0
+				for firstDigit < len(text) && !isDigit(text[firstDigit]) {
+					firstDigit++
+				}
+			}
+			got = ds.recognizeAfterDigit(text, o, firstDigit)
 		} else if or := a.optRecs[ri]; or != nil {
 			got = or.RecognizeWithOptions(text, o)
 		} else {

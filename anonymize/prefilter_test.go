@@ -69,3 +69,44 @@ func TestPrefilterSkips(t *testing.T) {
 		})
 	}
 }
+
+// TestDigitScannersFromFirstDigit checks that the byte-scan recognizers
+// the analyzer starts at the text's first digit find what a scan from the
+// start finds, over the chat corpus and texts with every identifier kind.
+func TestDigitScannersFromFirstDigit(t *testing.T) {
+	texts := append(chatCorpus(2000),
+		"IBAN GB82 WEST 1234 5698 7654 32 and es9121000418450200051332", "ip 192.168.1.1/24 and fe80::1ff:fe23:4567:890a",
+		"btc 1BoatSLRHtKNngkdXEeobR76b53LETtpyT or bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq, eth 0x52908400098527886E0F7030069857D2E4169EE7",
+		"CURP GODE561231HDFRRN09, CPF 529.982.247-25, RUT 12.345.678-5, CUIT 20-12345678-6", "card 4111 1111 1111 1111 exp 12/27",
+		"abcdXYZW561231HDFRRN09 zz", "no digits at all here")
+	for _, r := range DefaultRecognizers() {
+		ds, ok := r.(digitScanner)
+		if !ok {
+			continue
+		}
+		t.Run(r.Name(), func(t *testing.T) {
+			o := AnalyzeOptions{Language: "en"}
+			found := 0
+			for _, text := range texts {
+				fd := 0
+				for fd < len(text) && !isDigit(text[fd]) {
+					fd++
+				}
+				want := ds.recognizeAfterDigit(text, o, 0)
+				got := ds.recognizeAfterDigit(text, o, fd)
+				found += len(want)
+				if len(got) != len(want) {
+					t.Fatalf("%q: %d spans from the first digit, %d from the start", text, len(got), len(want))
+				}
+				for i := range got {
+					if got[i] != want[i] {
+						t.Errorf("%q: span %d = %+v, want %+v", text, i, got[i], want[i])
+					}
+				}
+			}
+			if found == 0 {
+				t.Error("found nothing in any text: the comparison proves nothing")
+			}
+		})
+	}
+}
