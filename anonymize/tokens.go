@@ -173,43 +173,44 @@ func (d *doc) tokenize(toks []token) []token {
 				continue
 			}
 		}
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if !unicode.IsLetter(r) {
-			if unicode.IsSpace(r) {
-				gap = true
-				if r == '\u2028' || r == '\u0085' {
-					nl = true
+		capital := c <= 'Z' // an ASCII letter here
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if !unicode.IsLetter(r) {
+				if unicode.IsSpace(r) {
+					gap = true
+					if r == '\u2028' || r == '\u0085' {
+						nl = true
+					}
+				} else {
+					toks = append(toks, token{start: i, end: i + n, kind: tokPunct, gap: gap, nl: nl})
+					gap, nl = false, false
 				}
-			} else {
-				toks = append(toks, token{start: i, end: i + n, kind: tokPunct, gap: gap, nl: nl})
-				gap, nl = false, false
+				i += n
+				continue
 			}
-			i += n
-			continue
+			capital = unicode.IsUpper(r)
 		}
 		// The token is written in place: a token built on the stack and
 		// copied in would be read back before its bytes reach memory.
 		toks = append(toks, token{})
 		t := &toks[len(toks)-1]
-		t.start, t.kind, t.gap, t.nl, t.cap = i, tokWord, gap, nl, unicode.IsUpper(r)
+		t.start, t.kind, t.gap, t.nl, t.cap = i, tokWord, gap, nl, capital
 		gap, nl = false, false
 		upper, letters := 0, 0
 		ascii := true
 		j := i
 		for j < len(text) {
-			if c := text[j]; c < utf8.RuneSelf {
-				// ASCII fast path.
-				if isAlpha(c) {
-					letters++
-					if c <= 'Z' {
-						upper++
-					}
-					j++
-					continue
-				}
-				if c != '\'' && c != '-' {
-					break
-				}
+			c := text[j]
+			if k := asciiLetters[c]; k != 0 {
+				// ASCII fast path: k is 1 for lower case, 2 for upper.
+				letters++
+				upper += int(k >> 1)
+				j++
+				continue
+			}
+			if c < utf8.RuneSelf && c != '\'' && c != '-' {
+				break
 			}
 			r, n := utf8.DecodeRuneInString(text[j:])
 			if unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) {
@@ -240,9 +241,17 @@ func (d *doc) tokenize(toks []token) []token {
 		w := text[i:j]
 		switch {
 		case ascii && len(w) <= 16:
-			// One lookup of the lower-cased word, packed in two registers.
-			k0, k1 := asciiWordKey(text, i, j)
-			f, off, ok := g.table.lookup(k0, k1, len(w))
+			// One lookup of the lower-cased word: by direct index for one
+			// or two letters, else packed in two registers and hashed.
+			var f, off uint32
+			var ok bool
+			if len(w) <= 2 {
+				ts := &g.table.tiny[tinyIndex(w)]
+				f, off, ok = ts.flags, ts.off, ts.ok
+			} else {
+				k0, k1 := asciiWordKey(text, i, j)
+				f, off, ok = g.table.lookup(k0, k1, len(w))
+			}
 			switch {
 			case upper == 0:
 				t.flags = f
@@ -303,6 +312,14 @@ func (d *doc) tokenize(toks []token) []token {
 	d.anyFlags, d.anyCap, d.anyDigit = anyFlags, anyCap, anyDigit
 	return toks
 }
+
+// asciiLetters is 1 for the ASCII lower-case letters, 2 for upper case.
+var asciiLetters = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = 1, 2
+	}
+	return t
+}()
 
 func asciiOnly(s string) bool {
 	for i := 0; i < len(s); i++ {

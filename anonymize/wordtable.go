@@ -18,6 +18,24 @@ type wordTable struct {
 	// arena holds every short word once; a slot points into it, so a
 	// token's lower-cased text can be taken from here without allocating.
 	arena string
+	// tiny answers for the words of one or two ASCII letters (de, el, to,
+	// I…), a good part of every text, by direct index: tinyIndex.
+	tiny [27 * 27]tinySlot
+}
+
+type tinySlot struct {
+	flags, off uint32
+	ok         bool
+}
+
+// tinyIndex returns the index in wordTable.tiny of a word of one or two
+// ASCII letters, any case.
+func tinyIndex(w string) int {
+	i := int(w[0]|0x20-'a'+1) * 27
+	if len(w) == 2 {
+		i += int(w[1] | 0x20 - 'a' + 1)
+	}
+	return i
 }
 
 type wordSlot struct {
@@ -54,6 +72,20 @@ func newWordTable(words map[string]uint32) *wordTable {
 		}
 	}
 	t.arena = arena.String()
+	var w [2]byte
+	for a := byte('a'); a <= 'z'; a++ {
+		w[0] = a
+		for b := byte('a') - 1; b <= 'z'; b++ {
+			word := string(w[:1])
+			if b >= 'a' {
+				w[1] = b
+				word = string(w[:2])
+			}
+			k0, k1 := wordKey(word)
+			f, off, ok := t.lookup(k0, k1, len(word))
+			t.tiny[tinyIndex(word)] = tinySlot{flags: f, off: off, ok: ok}
+		}
+	}
 	return t
 }
 
