@@ -91,14 +91,19 @@ type Analyzer struct {
 	allow    map[string]bool
 	context  map[string]map[string]map[string]bool // lang → type → words
 	negative map[string]map[string]map[string]bool
-	needs    []string // per recognizer, bytes one of which must be present ("" = none)
-	needMask []uint8  // needs as byte classes, when byteClasses covers them (0 = use needs)
-	// Per recognizer: the fewest ASCII digits a text needs for it to find
-	// anything, and its doc or options form (asserted once, not per call).
-	minDigits []int
-	docRecs   []docRecognizer
-	optRecs   []OptionsRecognizer
-	digitRecs []digitScanner
+	plan     []recPlan // per recognizer, what Analyze needs to know
+}
+
+// recPlan is how Analyze runs one recognizer: its prefilters and the form
+// to call, asserted once rather than per call.
+type recPlan struct {
+	needMask  uint8  // trigger bytes as byte classes (0 = none, or see needs)
+	needs     string // trigger bytes no class covers: one must be present
+	minDigits int    // the fewest ASCII digits a text needs for a match
+	doc       docRecognizer
+	digit     digitScanner
+	opt       OptionsRecognizer
+	rec       Recognizer
 }
 
 // digitScanner is implemented by built-in byte-scan recognizers whose
@@ -165,24 +170,22 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 	cfg.Language = asciiLower(cfg.Language)
 	cfg.Region = asciiUpper(cfg.Region)
 	a := &Analyzer{cfg: cfg, recs: slices.Clone(recs), context: buildContext(cfg.Context), negative: buildWordMap(cfg.NegativeContext)}
-	a.needs = make([]string, len(a.recs))
-	a.needMask = make([]uint8, len(a.recs))
-	a.minDigits = make([]int, len(a.recs))
-	a.docRecs = make([]docRecognizer, len(a.recs))
-	a.optRecs = make([]OptionsRecognizer, len(a.recs))
-	a.digitRecs = make([]digitScanner, len(a.recs))
+	a.plan = make([]recPlan, len(a.recs))
 	for i, r := range a.recs {
+		p := &a.plan[i]
+		p.rec = r
 		if nb, ok := r.(needsBytes); ok {
-			a.needs[i] = nb.needs()
-			a.needMask[i] = classMask(a.needs[i])
+			if p.needMask = classMask(nb.needs()); p.needMask == 0 {
+				p.needs = nb.needs()
+			}
 		}
 		if md, ok := r.(needsDigits); ok {
-			a.minDigits[i] = md.minDigits()
+			p.minDigits = md.minDigits()
 		}
-		a.docRecs[i], _ = r.(docRecognizer)
-		a.optRecs[i], _ = r.(OptionsRecognizer)
-		a.digitRecs[i], _ = r.(digitScanner)
-		if _, ok := r.(docRecognizer); ok {
+		p.doc, _ = r.(docRecognizer)
+		p.digit, _ = r.(digitScanner)
+		p.opt, _ = r.(OptionsRecognizer)
+		if p.doc != nil {
 			// Load the gazetteers now (~40 ms) rather than on the first
 			// message.
 			loadGazetteer()
@@ -254,40 +257,40 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 	}
 	var present *[256]bool
 	firstDigit := -1 // found on first use
-	for ri, r := range a.recs {
-		// Cheap prefilter: skip when the text lacks every byte needed.
-		if m := a.needMask[ri]; m != 0 && classes&m == 0 {
+	for pi := range a.plan {
+		p := &a.plan[pi]
+		// Cheap prefilters: skip when the text lacks every byte needed, or
+		// has too few digits.
+		if p.needMask != 0 && classes&p.needMask == 0 || digits < p.minDigits {
 			continue
 		}
-		if need := a.needs[ri]; need != "" && a.needMask[ri] == 0 {
+		if p.needs != "" {
 			if present == nil {
 				present = new([256]bool)
 				for i := 0; i < len(text); i++ {
 					present[text[i]] = true
 				}
 			}
-			if !anyPresent(present, need) {
+			if !anyPresent(present, p.needs) {
 				continue
 			}
 		}
-		if digits < a.minDigits[ri] {
-			continue
-		}
 		var got []Span
-		if dr := a.docRecs[ri]; dr != nil {
-			got = dr.recognizeDoc(d)
-		} else if ds := a.digitRecs[ri]; ds != nil {
+		switch {
+		case p.doc != nil:
+			got = p.doc.recognizeDoc(d)
+		case p.digit != nil:
 			if firstDigit < 0 {
 				firstDigit = 0
 				for firstDigit < len(text) && !isDigit(text[firstDigit]) {
 					firstDigit++
 				}
 			}
-			got = ds.recognizeAfterDigit(text, o, firstDigit)
-		} else if or := a.optRecs[ri]; or != nil {
-			got = or.RecognizeWithOptions(text, o)
-		} else {
-			got = r.Recognize(text)
+			got = p.digit.recognizeAfterDigit(text, o, firstDigit)
+		case p.opt != nil:
+			got = p.opt.RecognizeWithOptions(text, o)
+		default:
+			got = p.rec.Recognize(text)
 		}
 		for _, s := range got {
 			if !validSpan(text, s) {
@@ -301,7 +304,7 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 				continue
 			}
 			if s.Recognizer == "" {
-				s.Recognizer = r.Name()
+				s.Recognizer = p.rec.Name()
 			}
 			all = append(all, s)
 		}
