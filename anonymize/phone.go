@@ -448,6 +448,42 @@ var phoneMeta = sync.OnceValue(func() map[string]*phoneParseMeta {
 	return out
 })
 
+// zeroAgrees reports whether phonenumbers.Parse reads national, digits
+// after +cc that start with 0, with nothing stripped: the region has no
+// national prefix for parsing that matches, and the length is one
+// fastValidPhone tries. Parse then keeps the zeros as Italian leading
+// zeros, as tryLeadingZeros does.
+func zeroAgrees(m *phoneParseMeta, national []byte) bool {
+	if m == nil || len(national) < 4 || len(national) > 14 {
+		return false
+	}
+	return m.npp == nil || !m.npp.MatchString(string(national))
+}
+
+// tryLeadingZeros builds the number cc + national, national starting
+// with 0, as phonenumbers.Parse does (its setItalianLeadingZeros…), and
+// returns its E.164 form if it is valid.
+func tryLeadingZeros(cc int, national []byte, num *phonenumbers.PhoneNumber) (string, bool) {
+	zeros := 1
+	for zeros < len(national)-1 && national[zeros] == '0' {
+		zeros++
+	}
+	var nn uint64
+	for _, c := range national {
+		nn = nn*10 + uint64(c-'0')
+	}
+	num.Reset()
+	cc32, lead, nz := int32(cc), true, int32(zeros)
+	num.CountryCode, num.NationalNumber, num.ItalianLeadingZero = &cc32, &nn, &lead
+	if zeros != 1 {
+		num.NumberOfLeadingZeros = &nz
+	}
+	if phonenumbers.IsValidNumber(num) {
+		return phonenumbers.Format(num, phonenumbers.E164), true
+	}
+	return "", false
+}
+
 // parseAgrees reports whether phonenumbers.Parse reads national, the
 // digits of a number written in a region (with its country code cc) or
 // after +cc, as the number cc + national with nothing stripped: no
@@ -739,7 +775,15 @@ func fastValidPhoneSettled(raw string, regions []string, plus, all bool, num *ph
 				if region == "001" {
 					region += ":" + strconv.Itoa(cc)
 				}
-				if parseAgrees(phoneMeta()[region], d[n:], true) {
+				m, national := phoneMeta()[region], d[n:]
+				if parseAgrees(m, national, true) {
+					settled |= 1
+				} else if len(national) > 0 && national[0] == '0' && zeroAgrees(m, national) {
+					// The parse keeps the zeros as Italian leading zeros
+					// ("+39 06…"): read the number so.
+					if e, ok := tryLeadingZeros(cc, national, num); ok {
+						return e, true, 0
+					}
 					settled |= 1
 				}
 			}

@@ -90,18 +90,27 @@ func TestParseSkipAgreesWithParse(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	regionSets := [][]string{{"ES"}, {"US"}, {"GB"}, {"MX"}, {"AR"}, {"BR"}, {"RU"}, {"IT"}, {"DE"}, {"FR"}, {"CL"}, {"IN"}, {"AU"}, DefaultPhoneRegions}
 	prefixes := []string{"+", "+1", "+3", "+4", "+5", "+7", "+8", "+9", "00", "0", "1", "6", "9", "34", "44", "52", "54", "55", "8", "011", "810", ""}
-	checked, settledSeen := 0, 0
-	for i := 0; i < 6000; i++ {
-		p := prefixes[r.IntN(len(prefixes))]
-		n := 5 + r.IntN(10)
-		b := []byte(p)
-		for k := 0; k < n; k++ {
-			if k > 0 && r.IntN(4) == 0 {
-				b = append(b, " -."[r.IntN(3)])
+	// Numbers whose national part keeps a leading zero (Italy, Côte
+	// d'Ivoire, Gabon), some valid, some not, and one with a trunk zero.
+	fixed := []string{"+39 06 6988 4200", "+39 02 1234 5678", "+39 0331 123456", "+225 07 12 34 56 78", "+241 06 12 34 56",
+		"+47 02 7941 3006", "+43 07 1968 3176", "+44 020 7946 0958", "+39 00 1234 5678"}
+	checked, settledSeen, validFixed := 0, 0, 0
+	for i := 0; i < 6000+len(fixed); i++ {
+		var raw string
+		if i < len(fixed) {
+			raw = fixed[i]
+		} else {
+			p := prefixes[r.IntN(len(prefixes))]
+			n := 5 + r.IntN(10)
+			b := []byte(p)
+			for k := 0; k < n; k++ {
+				if k > 0 && r.IntN(4) == 0 {
+					b = append(b, " -."[r.IntN(3)])
+				}
+				b = append(b, byte('0'+r.IntN(10)))
 			}
-			b = append(b, byte('0'+r.IntN(10)))
+			raw = string(b)
 		}
-		raw := string(b)
 		regions := regionSets[r.IntN(len(regionSets))]
 		plus := strings.HasPrefix(raw, "+") || strings.HasPrefix(raw, "00")
 		all := r.IntN(2) == 0
@@ -110,11 +119,17 @@ func TestParseSkipAgreesWithParse(t *testing.T) {
 			settledSeen++
 		}
 		we, wok := reference(raw, regions, plus, all)
+		if i < len(fixed) && wok {
+			validFixed++
+		}
 		ge, gok := validPhone(raw, regions, plus, all)
 		if ge != we || gok != wok {
 			t.Errorf("validPhone(%q, %v, plus=%v, all=%v) = %q, %v; with every parse %q, %v", raw, regions, plus, all, ge, gok, we, wok)
 		}
 		checked++
+	}
+	if validFixed < 3 {
+		t.Errorf("only %d of the fixed numbers are valid: the leading-zero reading is not exercised", validFixed)
 	}
 	if settledSeen < checked/4 {
 		t.Errorf("only %d of %d numbers skipped a parse: the test no longer exercises the skip", settledSeen, checked)
