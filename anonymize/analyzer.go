@@ -190,6 +190,9 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 			// message.
 			loadGazetteer()
 		}
+		if _, ok := r.(*PhoneRecognizer); ok {
+			phoneMeta() // the phone parse metadata (~2 ms), likewise
+		}
 	}
 	if len(cfg.AllowList) > 0 {
 		a.allow = make(map[string]bool, len(cfg.AllowList))
