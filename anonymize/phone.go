@@ -478,7 +478,7 @@ func tryLeadingZeros(cc int, national []byte, num *phonenumbers.PhoneNumber) (st
 	if zeros != 1 {
 		num.NumberOfLeadingZeros = &nz
 	}
-	if phonenumbers.IsValidNumber(num) {
+	if isValidPhone(cc, string(national), num) {
 		return phonenumbers.Format(num, phonenumbers.E164), true
 	}
 	return "", false
@@ -746,7 +746,7 @@ func fastValidPhoneSettled(raw string, regions []string, plus, all bool, num *ph
 		cc32 := int32(cc)
 		num.CountryCode = &cc32
 		num.NationalNumber = &nn
-		if phonenumbers.IsValidNumber(num) {
+		if isValidPhone(cc, string(national), num) {
 			return phonenumbers.Format(num, phonenumbers.E164), true
 		}
 		return "", false
