@@ -369,9 +369,21 @@ func (r *PhoneRecognizer) regions(o AnalyzeOptions) []string {
 // validPhone parses raw in the given regions (only the first unless all)
 // and returns the E.164 form of the first valid reading.
 func validPhone(raw string, regions []string, plus, all bool) (string, bool) {
+	return checkPhone(raw, regions, plus, all, true)
+}
+
+// checkPhone is validPhone; without format it skips the E.164 form and
+// returns "" for a valid number.
+func checkPhone(raw string, regions []string, plus, all, format bool) (string, bool) {
 	num := phoneBufPool.Get().(*phonenumbers.PhoneNumber)
 	defer phoneBufPool.Put(num)
-	e, ok, settled := fastValidPhoneSettled(raw, regions, plus, all, num)
+	e164 := func() string {
+		if !format {
+			return ""
+		}
+		return phonenumbers.Format(num, phonenumbers.E164)
+	}
+	e, ok, settled := fastValidPhoneSettled(raw, regions, plus, all, num, format)
 	if ok {
 		return e, true
 	}
@@ -385,7 +397,7 @@ func validPhone(raw string, regions []string, plus, all bool) (string, bool) {
 		}
 		num.Reset()
 		if err := phonenumbers.ParseToNumber(raw, region, num); err == nil && phonenumbers.IsValidNumber(num) {
-			return phonenumbers.Format(num, phonenumbers.E164), true
+			return e164(), true
 		}
 		if !strings.HasPrefix(raw, "00") {
 			return "", false
@@ -400,7 +412,7 @@ func validPhone(raw string, regions []string, plus, all bool) (string, bool) {
 		}
 		num.Reset()
 		if err := phonenumbers.ParseToNumber(raw, region, num); err == nil && phonenumbers.IsValidNumber(num) {
-			return phonenumbers.Format(num, phonenumbers.E164), true
+			return e164(), true
 		}
 	}
 	return "", false
@@ -463,7 +475,7 @@ func zeroAgrees(m *phoneParseMeta, national []byte) bool {
 // tryLeadingZeros builds the number cc + national, national starting
 // with 0, as phonenumbers.Parse does (its setItalianLeadingZeros…), and
 // returns its E.164 form if it is valid.
-func tryLeadingZeros(cc int, national []byte, num *phonenumbers.PhoneNumber) (string, bool) {
+func tryLeadingZeros(cc int, national []byte, num *phonenumbers.PhoneNumber, format bool) (string, bool) {
 	zeros := 1
 	for zeros < len(national)-1 && national[zeros] == '0' {
 		zeros++
@@ -479,6 +491,9 @@ func tryLeadingZeros(cc int, national []byte, num *phonenumbers.PhoneNumber) (st
 		num.NumberOfLeadingZeros = &nz
 	}
 	if isValidPhone(cc, string(national), num) {
+		if !format {
+			return "", true
+		}
 		return phonenumbers.Format(num, phonenumbers.E164), true
 	}
 	return "", false
@@ -684,7 +699,7 @@ func cachedValidPhone(raw string, regions []string, plus, all bool) bool {
 	}
 	key := h.Sum64()
 	if phoneCacheOff {
-		_, v := validPhone(raw, regions, plus, all)
+		_, v := checkPhone(raw, regions, plus, all, false)
 		return v
 	}
 	phoneCache.Lock()
@@ -693,7 +708,7 @@ func cachedValidPhone(raw string, regions []string, plus, all bool) bool {
 	if ok {
 		return v
 	}
-	_, v = validPhone(raw, regions, plus, all)
+	_, v = checkPhone(raw, regions, plus, all, false)
 	phoneCache.Lock()
 	if len(phoneCache.m) >= phoneCacheMax {
 		clear(phoneCache.m)
@@ -711,14 +726,14 @@ func cachedValidPhone(raw string, regions []string, plus, all bool) bool {
 // a no falls back to the full parse, which knows carrier codes, leading
 // zeros and the other national rules.
 func fastValidPhone(raw string, regions []string, plus, all bool, num *phonenumbers.PhoneNumber) (string, bool) {
-	e, ok, _ := fastValidPhoneSettled(raw, regions, plus, all, num)
+	e, ok, _ := fastValidPhoneSettled(raw, regions, plus, all, num, true)
 	return e, ok
 }
 
 // fastValidPhoneSettled is fastValidPhone that also tells which of its
 // noes the full parse would repeat (parseAgrees): bit 0 for the reading
 // after '+', bit k+1 for regions[k]. validPhone skips those parses.
-func fastValidPhoneSettled(raw string, regions []string, plus, all bool, num *phonenumbers.PhoneNumber) (e string, ok bool, settled uint64) {
+func fastValidPhoneSettled(raw string, regions []string, plus, all bool, num *phonenumbers.PhoneNumber, format bool) (e string, ok bool, settled uint64) {
 	var buf [20]byte
 	digits := buf[:0]
 	for i := 0; i < len(raw); i++ {
@@ -747,6 +762,9 @@ func fastValidPhoneSettled(raw string, regions []string, plus, all bool, num *ph
 		num.CountryCode = &cc32
 		num.NationalNumber = &nn
 		if isValidPhone(cc, string(national), num) {
+			if !format {
+				return "", true
+			}
 			return phonenumbers.Format(num, phonenumbers.E164), true
 		}
 		return "", false
@@ -781,7 +799,7 @@ func fastValidPhoneSettled(raw string, regions []string, plus, all bool, num *ph
 				} else if len(national) > 0 && national[0] == '0' && zeroAgrees(m, national) {
 					// The parse keeps the zeros as Italian leading zeros
 					// ("+39 06…"): read the number so.
-					if e, ok := tryLeadingZeros(cc, national, num); ok {
+					if e, ok := tryLeadingZeros(cc, national, num, format); ok {
 						return e, true, 0
 					}
 					settled |= 1

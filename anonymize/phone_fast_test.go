@@ -115,7 +115,7 @@ func TestParseSkipAgreesWithParse(t *testing.T) {
 		plus := strings.HasPrefix(raw, "+") || strings.HasPrefix(raw, "00")
 		all := r.IntN(2) == 0
 		var num phonenumbers.PhoneNumber
-		if _, ok, settled := fastValidPhoneSettled(raw, regions, plus, all, &num); !ok && settled != 0 {
+		if _, ok, settled := fastValidPhoneSettled(raw, regions, plus, all, &num, true); !ok && settled != 0 {
 			settledSeen++
 		}
 		we, wok := reference(raw, regions, plus, all)
@@ -123,6 +123,9 @@ func TestParseSkipAgreesWithParse(t *testing.T) {
 			validFixed++
 		}
 		ge, gok := validPhone(raw, regions, plus, all)
+		if _, ok := checkPhone(raw, regions, plus, all, false); ok != gok {
+			t.Errorf("checkPhone(%q) without the E.164 form = %v, with it %v", raw, ok, gok)
+		}
 		if ge != we || gok != wok {
 			t.Errorf("validPhone(%q, %v, plus=%v, all=%v) = %q, %v; with every parse %q, %v", raw, regions, plus, all, ge, gok, we, wok)
 		}
