@@ -71,8 +71,15 @@ func (r *PhoneRecognizer) Recognize(text string) []Span {
 
 // RecognizeWithOptions implements OptionsRecognizer.
 func (r *PhoneRecognizer) RecognizeWithOptions(text string, o AnalyzeOptions) []Span {
+	return r.recognizeAfterDigit(text, o, 0)
+}
+
+// recognizeAfterDigit implements digitScanner: a candidate starts with a
+// digit, or with '+' or '(' followed by at most three separators and a
+// digit.
+func (r *PhoneRecognizer) recognizeAfterDigit(text string, o AnalyzeOptions, firstDigit int) []Span {
 	var out []Span
-	for i := 0; i < len(text); i++ {
+	for i := max(0, firstDigit-4); i < len(text); i++ {
 		c := text[i]
 		if !isDigit(c) {
 			if (c != '+' && c != '(') || i+1 >= len(text) || !isDigit(text[i+1]) && text[i+1] != ' ' {

@@ -78,7 +78,8 @@ func TestDigitScannersFromFirstDigit(t *testing.T) {
 		"IBAN GB82 WEST 1234 5698 7654 32 and es9121000418450200051332", "ip 192.168.1.1/24 and fe80::1ff:fe23:4567:890a",
 		"btc 1BoatSLRHtKNngkdXEeobR76b53LETtpyT or bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq, eth 0x52908400098527886E0F7030069857D2E4169EE7",
 		"CURP GODE561231HDFRRN09, CPF 529.982.247-25, RUT 12.345.678-5, CUIT 20-12345678-6", "card 4111 1111 1111 1111 exp 12/27",
-		"abcdXYZW561231HDFRRN09 zz", "no digits at all here")
+		"abcdXYZW561231HDFRRN09 zz", "no digits at all here", "Tel.: + 34 93 693 29 05", "call ( 415) 555-2671", "x +  - 612 34 56 78",
+		"Tfno.+34 945007000")
 	for _, r := range DefaultRecognizers() {
 		ds, ok := r.(digitScanner)
 		if !ok {

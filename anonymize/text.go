@@ -204,21 +204,30 @@ func anyWord(s string, words map[string]bool) bool {
 	var buf [32]byte
 	i := 0
 	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !isAlnum(c) {
+				i++
+				continue
+			}
+		} else if r, n := utf8.DecodeRuneInString(s[i:]); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 			i += n
 			continue
 		}
 		j := i
 		ascii := true
 		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if !isAlnum(c) {
+					break
+				}
+				j++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(s[j:])
 			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 				break
 			}
-			if r >= utf8.RuneSelf {
-				ascii = false
-			}
+			ascii = false
 			j += n
 		}
 		w := s[i:j]
