@@ -111,3 +111,35 @@ func TestDigitScannersFromFirstDigit(t *testing.T) {
 		})
 	}
 }
+
+// TestMACFromFirstSeparator checks the MAC scan, which starts near the
+// first separator, against MAC addresses anywhere in a text.
+func TestMACFromFirstSeparator(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"mac 00:1A:2b:3C:4d:5E ok", []string{"00:1A:2b:3C:4d:5E"}},
+		{"00-1a-2b-3c-4d-5e", []string{"00-1a-2b-3c-4d-5e"}},
+		{"cisco 001a.2b3c.4d5e", []string{"001a.2b3c.4d5e"}},
+		{"dead beef 001a.2b3c.4d5e, and aa:bb:cc:dd:ee:ff", []string{"001a.2b3c.4d5e", "aa:bb:cc:dd:ee:ff"}},
+		{"no separators 001a2b3c4d5e", nil},
+		{"a.b 00:1A:2b:3C:4d", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			var got []string
+			for _, s := range (MACRecognizer{}).Recognize(tt.text) {
+				got = append(got, tt.text[s.Start:s.End])
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("got %q, want %q", got, tt.want)
+				}
+			}
+		})
+	}
+}

@@ -339,7 +339,13 @@ func (MACRecognizer) Name() string { return "mac" }
 // Recognize implements Recognizer.
 func (MACRecognizer) Recognize(text string) []Span {
 	var out []Span
-	for i := 0; i+14 <= len(text); i++ {
+	// Every MAC has a separator at its third or fifth byte: none can
+	// start more than four bytes before the first ':', '-' or '.'.
+	sep := strings.IndexAny(text, ":-.")
+	if sep < 0 {
+		return nil
+	}
+	for i := max(0, sep-4); i+14 <= len(text); i++ {
 		if !isHex(text[i]) || !wordStart(text, i) {
 			continue
 		}
