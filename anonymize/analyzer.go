@@ -3,6 +3,7 @@ package anonymize
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -251,15 +252,8 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 	// One pass over the bytes: which trigger classes occur, and how many
 	// digits. Only a recognizer needing some other byte pays for a table
 	// of every byte present.
-	var classes uint8
-	digits := 0
-	for i := 0; i < len(text); i++ {
-		b := byteClasses[text[i]]
-		classes |= b
-		digits += int(b & clsDigit)
-	}
+	classes, digits, firstDigit := scanClasses(text)
 	var present *[256]bool
-	firstDigit := -1 // found on first use
 	for pi := range a.plan {
 		p := &a.plan[pi]
 		// Cheap prefilters: skip when the text lacks every byte needed, or
@@ -283,12 +277,6 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 		case p.doc != nil:
 			got = p.doc.recognizeDoc(d)
 		case p.digit != nil:
-			if firstDigit < 0 {
-				firstDigit = 0
-				for firstDigit < len(text) && !isDigit(text[firstDigit]) {
-					firstDigit++
-				}
-			}
 			got = p.digit.recognizeAfterDigit(text, o, firstDigit)
 		case p.opt != nil:
 			got = p.opt.RecognizeWithOptions(text, o)
@@ -524,6 +512,69 @@ var byteClasses = func() (t [256]uint8) {
 	t['@'], t[':'], t['.'] = clsAt, clsColon, clsDot
 	return t
 }()
+
+// scanClasses returns the byte classes present in text, its number of
+// ASCII digits and the offset of the first (len(text) when none). It reads
+// eight bytes at a time: per byte lane, bit 7 of the sums below says
+// whether the byte (its low seven bits; bytes with bit 7 set are never
+// ASCII) is >= '0', > '9', or equal to a trigger byte.
+func scanClasses(text string) (classes uint8, digits, firstDigit int) {
+	const (
+		lo7  = 0x7f7f7f7f7f7f7f7f
+		hi   = 0x8080808080808080
+		ones = 0x0101010101010101
+	)
+	firstDigit = len(text)
+	var at, colon, dot uint64
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		x := le64(text[i:])
+		ascii := ^x & hi
+		y := x & lo7
+		dig := (y + (0x80-'0')*ones) &^ (y + (0x80-'9'-1)*ones) & ascii
+		if dig != 0 {
+			if firstDigit == len(text) {
+				firstDigit = i + bits.TrailingZeros64(dig)/8
+			}
+			digits += bits.OnesCount64(dig)
+		}
+		// A lane of y^c is zero exactly where the byte is c; adding 0x7f
+		// sets bit 7 of every other lane without carrying across lanes.
+		at |= zeroLanes(y^('@'*ones)) & ascii
+		colon |= zeroLanes(y^(':'*ones)) & ascii
+		dot |= zeroLanes(y^('.'*ones)) & ascii
+	}
+	if digits > 0 {
+		classes |= clsDigit
+	}
+	if at != 0 {
+		classes |= clsAt
+	}
+	if colon != 0 {
+		classes |= clsColon
+	}
+	if dot != 0 {
+		classes |= clsDot
+	}
+	for ; i < len(text); i++ {
+		b := byteClasses[text[i]]
+		classes |= b
+		if b&clsDigit != 0 {
+			if firstDigit == len(text) {
+				firstDigit = i
+			}
+			digits++
+		}
+	}
+	return classes, digits, firstDigit
+}
+
+// zeroLanes returns bit 7 of every byte lane of z (lanes of seven bits)
+// that is zero.
+func zeroLanes(z uint64) uint64 {
+	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	return ^((z + lo7) | z) & hi
+}
 
 // classMask returns the byte classes that hold exactly the bytes of need,
 // or 0 when need has a byte of no class or only part of a class.

@@ -1,6 +1,9 @@
 package anonymize
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestClassMask checks the translation of a recognizer's trigger bytes
 // into the analyzer's byte classes: only whole classes translate.
@@ -141,5 +144,38 @@ func TestMACFromFirstSeparator(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestScanClasses checks the eight-bytes-at-a-time class scan against a
+// byte-by-byte count, on texts that put every trigger byte, and bytes one
+// off from them, in every lane.
+func TestScanClasses(t *testing.T) {
+	texts := []string{"", "a", "0", "hello world", "ñ@ñ", "\xc0\xba\xae:", "/0123456789:;", "call 612 34 56 78.", "x@y.z",
+		"ÀÁÂ@.:9", "\xb0\xb9\xc0\xba\xae abcdefgh 5", "the quick brown fox. jumps: over @ 12"}
+	probe := []byte("/09:@.?-\xb0\xc0\xba")
+	for lane := 0; lane < 16; lane++ {
+		for _, c := range probe {
+			b := []byte(strings.Repeat("x", 17))
+			b[lane] = c
+			texts = append(texts, string(b))
+		}
+	}
+	for _, text := range texts {
+		var wantCls uint8
+		wantDigits, wantFirst := 0, len(text)
+		for i := 0; i < len(text); i++ {
+			wantCls |= byteClasses[text[i]]
+			if isDigit(text[i]) {
+				if wantFirst == len(text) {
+					wantFirst = i
+				}
+				wantDigits++
+			}
+		}
+		cls, digits, first := scanClasses(text)
+		if cls != wantCls || digits != wantDigits || first != wantFirst {
+			t.Errorf("scanClasses(%q) = %b, %d, %d; want %b, %d, %d", text, cls, digits, first, wantCls, wantDigits, wantFirst)
+		}
 	}
 }
