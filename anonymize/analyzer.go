@@ -92,7 +92,8 @@ type Analyzer struct {
 	allow    map[string]bool
 	context  map[string]map[string]map[string]bool // lang → type → words
 	negative map[string]map[string]map[string]bool
-	plan     []recPlan // per recognizer, what Analyze needs to know
+	plan     []recPlan                         // per recognizer, what Analyze needs to know
+	boost    map[string]map[string]contextSets // language → type → context words (buildBoost)
 }
 
 // recPlan is how Analyze runs one recognizer: its prefilters and the form
@@ -171,6 +172,7 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 	cfg.Language = asciiLower(cfg.Language)
 	cfg.Region = asciiUpper(cfg.Region)
 	a := &Analyzer{cfg: cfg, recs: slices.Clone(recs), context: buildContext(cfg.Context), negative: buildWordMap(cfg.NegativeContext)}
+	a.boost = a.buildBoost()
 	a.plan = make([]recPlan, len(a.recs))
 	for i, r := range a.recs {
 		p := &a.plan[i]
@@ -254,6 +256,7 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 	// of every byte present.
 	classes, digits, firstDigit := scanClasses(text)
 	var present *[256]bool
+	var boost map[string]contextSets // the language's context words, looked up on the first span
 	for pi := range a.plan {
 		p := &a.plan[pi]
 		// Cheap prefilters: skip when the text lacks every byte needed, or
@@ -287,7 +290,10 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 			if !validSpan(text, s) {
 				continue
 			}
-			a.contextBoost(text, o.Language, &s)
+			if boost == nil {
+				boost = a.boostFor(o.Language)
+			}
+			contextBoost(text, boost, &s)
 			if s.Score < a.cfg.Threshold {
 				continue
 			}
