@@ -122,7 +122,8 @@ func (r *DenyListRecognizer) Recognize(text string) []Span {
 // type in one language, the language-neutral ones standing in for a
 // language that has none.
 type contextSets struct {
-	pos, neg map[string]bool
+	pos, neg           map[string]bool
+	posBloom, negBloom uint64 // wordBloom of pos and neg
 }
 
 // buildBoost resolves a.context and a.negative into per-language,
@@ -154,6 +155,7 @@ func (a *Analyzer) buildBoost() map[string]map[string]contextSets {
 				cs.neg = a.negative[""][typ]
 			}
 			if len(cs.pos) > 0 || len(cs.neg) > 0 {
+				cs.posBloom, cs.negBloom = wordBloom(cs.pos), wordBloom(cs.neg)
 				byType[typ] = cs
 			}
 		}
@@ -181,10 +183,10 @@ func contextBoost(text string, sets map[string]contextSets, s *Span) {
 	if !ok {
 		return
 	}
-	if hasContext(text, s.Start, s.End, 40, cs.pos, true) {
+	if hasContextBloom(text, s.Start, s.End, 40, cs.pos, cs.posBloom, true) {
 		s.Score = min(1, s.Score+0.2)
 	}
-	if hasContext(text, s.Start, s.End, 40, cs.neg, true) {
+	if hasContextBloom(text, s.Start, s.End, 40, cs.neg, cs.negBloom, true) {
 		s.Score = max(0, s.Score-0.3)
 	}
 }

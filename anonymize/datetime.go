@@ -43,6 +43,8 @@ var yearCues = wordSet("in", "since", "during", "born", "year", "from", "until",
 
 var dobCues = wordSet("born", "birth", "dob", "birthday", "b", "nacido", "nacida", "nací", "naci", "nacimiento", "cumpleaños", "fnac")
 
+var dobCuesBloom = wordBloom(dobCues)
+
 func validDay(n int) bool   { return n >= 1 && n <= 31 }
 func validMonth(n int) bool { return n >= 1 && n <= 12 }
 
@@ -63,7 +65,7 @@ func (DateTimeRecognizer) recognizeDoc(d *doc) []Span {
 	}
 	var out []Span
 	add := func(s, e int, score float64) {
-		if hasContext(d.text, s, e, 32, dobCues, false) {
+		if hasContextBloom(d.text, s, e, 32, dobCues, dobCuesBloom, false) {
 			score = max(score, 0.95)
 		}
 		out = append(out, Span{Start: s, End: e, Type: EntityDateTime, Score: score, Recognizer: "date_time"})

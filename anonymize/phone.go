@@ -57,6 +57,15 @@ var phoneContext = map[string]map[string]bool{
 		"telf", "telfs", "telef", "tlfno", "tlfs", "tfnos", "teléf"),
 }
 
+// phoneContextBloom holds the wordBloom of each phoneContext set.
+var phoneContextBloom = func() map[string]uint64 {
+	out := map[string]uint64{}
+	for lang, words := range phoneContext {
+		out[lang] = wordBloom(words)
+	}
+	return out
+}()
+
 var phoneNegative = wordSet("order", "invoice", "ref", "reference", "tracking", "account", "acct", "id", "ticket", "booking",
 	"confirmation", "serial", "po", "sku", "transaction", "case", "policy", "customer", "member", "iban", "card", "isbn",
 	"pedido", "factura", "referencia", "seguimiento", "cuenta", "reserva", "expediente", "transacción", "transaccion",
@@ -532,11 +541,11 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 		c.start++
 		raw = raw[1:]
 	}
-	words := phoneContext[o.Language]
-	if words == nil {
-		words = phoneContext["en"]
+	lang := o.Language
+	if phoneContext[lang] == nil {
+		lang = "en"
 	}
-	ctx := hasContext(text, c.start, c.end, 40, words, true)
+	ctx := hasContextBloom(text, c.start, c.end, 40, phoneContext[lang], phoneContextBloom[lang], true)
 	if !c.plus && (nearNegative(text, c.start) || streetAfter(text, c.end)) {
 		return Span{}, false
 	}

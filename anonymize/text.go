@@ -189,18 +189,51 @@ func contextWindow(text string, start, end, n int) (before, after string) {
 // insensitive) in the window of n bytes before start, or, when after is
 // true, after end too. It allocates nothing for ASCII words.
 func hasContext(text string, start, end, n int, words map[string]bool, after bool) bool {
+	return hasContextBloom(text, start, end, n, words, allWords, after)
+}
+
+// hasContextBloom is hasContext with the bloom of words (wordBloom): a
+// word of the window whose bit is not in it is not looked up.
+func hasContextBloom(text string, start, end, n int, words map[string]bool, bloom uint64, after bool) bool {
 	if len(words) == 0 {
 		return false
 	}
 	b, a := contextWindow(text, start, end, n)
-	if anyWord(b, words) {
+	if anyWordBloom(b, words, bloom) {
 		return true
 	}
-	return after && anyWord(a, words)
+	return after && anyWordBloom(a, words, bloom)
+}
+
+// allWords is the bloom that lets every word through to the map.
+const allWords = ^uint64(0)
+
+// bloomBit is the bit of a lower-cased word in a wordBloom: its first
+// byte and its length.
+func bloomBit(low string) uint64 {
+	return 1 << ((uint(low[0]) + 7*uint(len(low))) & 63)
+}
+
+// wordBloom returns the bloomBits of a set's words: with a dozen words,
+// about four words in five of a context window are ruled out without a
+// map lookup.
+func wordBloom(words map[string]bool) uint64 {
+	var b uint64
+	for w := range words {
+		if w != "" {
+			b |= bloomBit(w)
+		}
+	}
+	return b
 }
 
 // anyWord reports whether a word of s, lower-cased, is in words.
 func anyWord(s string, words map[string]bool) bool {
+	return anyWordBloom(s, words, allWords)
+}
+
+// anyWordBloom is anyWord with the bloom of words.
+func anyWordBloom(s string, words map[string]bool, bloom uint64) bool {
 	var buf [32]byte
 	i := 0
 	for i < len(s) {
@@ -239,7 +272,7 @@ func anyWord(s string, words map[string]bool) bool {
 				}
 				buf[k] = c
 			}
-			if words[string(buf[:len(w)])] {
+			if l := buf[:len(w)]; bloom&bloomBit(string(l)) != 0 && words[string(l)] {
 				return true
 			}
 		} else if len(w) <= 64 {
@@ -250,7 +283,7 @@ func anyWord(s string, words map[string]bool) bool {
 			for _, r := range w {
 				l = utf8.AppendRune(l, unicode.ToLower(r))
 			}
-			if words[string(l)] {
+			if bloom&bloomBit(string(l)) != 0 && words[string(l)] {
 				return true
 			}
 		} else if words[strings.ToLower(w)] {

@@ -54,5 +54,8 @@ func TestAnyWord(t *testing.T) {
 		if got := anyWord(s, words); got != want {
 			t.Errorf("anyWord(%q) = %v, want %v", s, got, want)
 		}
+		if got := anyWordBloom(s, words, wordBloom(words)); got != want {
+			t.Errorf("anyWordBloom(%q) = %v, want %v", s, got, want)
+		}
 	}
 }
