@@ -59,6 +59,10 @@ type doc struct {
 	anyFlags uint32 // OR of every word's gazetteer flags
 	anyCap   bool   // some word starts with a capital
 	anyDigit bool   // some token is a number
+	// Words of two or more bytes, and how many of them are all upper
+	// case: what a shouting test (most words in capitals) needs, counted
+	// by the tokenizer instead of another walk over the tokens.
+	words2, allCaps2 int
 	// Lower-cased words found neither in the text nor in the gazetteer
 	// arena (see lowSource).
 	arena   string
@@ -141,6 +145,7 @@ func (d *doc) tokenize(toks []token) []token {
 	// into it stay valid when it grows.
 	var low strings.Builder
 	var anyFlags uint32
+	words2, allCaps2 := 0, 0
 	anyCap, anyDigit := false, false
 	gap, nl := false, false
 	i := 0
@@ -306,10 +311,17 @@ func (d *doc) tokenize(toks []token) []token {
 		}
 		anyFlags |= t.flags
 		anyCap = anyCap || t.cap
+		if j-i > 1 {
+			words2++
+			if t.allCap {
+				allCaps2++
+			}
+		}
 		i = j
 	}
 	d.low = low.String()
 	d.anyFlags, d.anyCap, d.anyDigit = anyFlags, anyCap, anyDigit
+	d.words2, d.allCaps2 = words2, allCaps2
 	return toks
 }
 

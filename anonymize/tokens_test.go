@@ -22,6 +22,7 @@ func TestTokenLower(t *testing.T) {
 		toks := d.tokens()
 		var flags uint32
 		capSeen, digit := false, false
+		words2, caps2 := 0, 0
 		for _, tk := range toks {
 			if tk.kind == tokNum {
 				digit = true
@@ -41,6 +42,15 @@ func TestTokenLower(t *testing.T) {
 			}
 			flags |= tk.flags
 			capSeen = capSeen || tk.cap
+			if tk.end-tk.start > 1 {
+				words2++
+				if tk.allCap {
+					caps2++
+				}
+			}
+		}
+		if d.words2 != words2 || d.allCaps2 != caps2 {
+			t.Errorf("%q: words2 %d, allCaps2 %d; want %d, %d", text[:min(len(text), 40)], d.words2, d.allCaps2, words2, caps2)
 		}
 		if d.anyFlags != flags || d.anyCap != capSeen || d.anyDigit != digit {
 			t.Errorf("%q: summaries %b %v %v, want %b %v %v", text[:min(len(text), 40)], d.anyFlags, d.anyCap, d.anyDigit, flags, capSeen, digit)
