@@ -367,7 +367,35 @@ func ipv4Octets(s string) bool {
 	return true
 }
 
-var phoneBufPool = sync.Pool{New: func() any { return new(phonenumbers.PhoneNumber) }}
+var phoneBufPool = sync.Pool{New: func() any { return new(phoneScratch) }}
+
+// phoneScratch is a pooled PhoneNumber with storage for the fields the
+// fast path sets: pointing the number at local variables would move them
+// to the heap on every try.
+type phoneScratch struct {
+	num  phonenumbers.PhoneNumber
+	cc   int32
+	nn   uint64
+	lead bool
+	nz   int32
+}
+
+// number sets the scratch number to +cc nn with zeros Italian leading
+// zeros (0 for none), as phonenumbers.Parse would, and returns it.
+func (s *phoneScratch) number(cc int, nn uint64, zeros int) *phonenumbers.PhoneNumber {
+	s.num.Reset()
+	s.cc, s.nn = int32(cc), nn
+	s.num.CountryCode, s.num.NationalNumber = &s.cc, &s.nn
+	if zeros > 0 {
+		s.lead = true
+		s.num.ItalianLeadingZero = &s.lead
+		if zeros != 1 {
+			s.nz = int32(zeros)
+			s.num.NumberOfLeadingZeros = &s.nz
+		}
+	}
+	return &s.num
+}
 
 // regions returns the regions to read national numbers in: the call's
 // region alone when there is one (a user writes a foreign number with its
@@ -391,15 +419,16 @@ func validPhone(raw string, regions []string, plus, all bool) (string, bool) {
 // checkPhone is validPhone; without format it skips the E.164 form and
 // returns "" for a valid number.
 func checkPhone(raw string, regions []string, plus, all, format bool) (string, bool) {
-	num := phoneBufPool.Get().(*phonenumbers.PhoneNumber)
-	defer phoneBufPool.Put(num)
+	scratch := phoneBufPool.Get().(*phoneScratch)
+	defer phoneBufPool.Put(scratch)
+	num := &scratch.num
 	e164 := func() string {
 		if !format {
 			return ""
 		}
 		return phonenumbers.Format(num, phonenumbers.E164)
 	}
-	e, ok, settled := fastValidPhoneSettled(raw, regions, plus, all, num, format)
+	e, ok, settled := fastValidPhoneSettled(raw, regions, plus, all, scratch, format)
 	if ok {
 		return e, true
 	}
@@ -491,7 +520,7 @@ func zeroAgrees(m *phoneParseMeta, national []byte) bool {
 // tryLeadingZeros builds the number cc + national, national starting
 // with 0, as phonenumbers.Parse does (its setItalianLeadingZeros…), and
 // returns its E.164 form if it is valid.
-func tryLeadingZeros(cc int, national []byte, num *phonenumbers.PhoneNumber, format bool) (string, bool) {
+func tryLeadingZeros(cc int, national []byte, s *phoneScratch, format bool) (string, bool) {
 	zeros := 1
 	for zeros < len(national)-1 && national[zeros] == '0' {
 		zeros++
@@ -500,12 +529,7 @@ func tryLeadingZeros(cc int, national []byte, num *phonenumbers.PhoneNumber, for
 	for _, c := range national {
 		nn = nn*10 + uint64(c-'0')
 	}
-	num.Reset()
-	cc32, lead, nz := int32(cc), true, int32(zeros)
-	num.CountryCode, num.NationalNumber, num.ItalianLeadingZero = &cc32, &nn, &lead
-	if zeros != 1 {
-		num.NumberOfLeadingZeros = &nz
-	}
+	num := s.number(cc, nn, zeros)
 	if isValidPhone(cc, string(national), num) {
 		if !format {
 			return "", true
@@ -615,7 +639,7 @@ func nearNegative(text string, i int) bool {
 	// often is ("Marta Ortega MartínezNºCol: 06 06 85940"): its
 	// capitalised tail is a word of its own.
 	if tail := gluedTail(b); tail != "" {
-		return phoneNegative[strings.ToLower(tail)]
+		return anyWord(tail, phoneNegative) // lower-cased on the stack
 	}
 	return false
 }
@@ -782,15 +806,15 @@ func cachedValidPhone(raw string, regions []string, plus, all bool) bool {
 // region's trunk prefix — and asks IsValidNumber. It only ever says yes;
 // a no falls back to the full parse, which knows carrier codes, leading
 // zeros and the other national rules.
-func fastValidPhone(raw string, regions []string, plus, all bool, num *phonenumbers.PhoneNumber) (string, bool) {
-	e, ok, _ := fastValidPhoneSettled(raw, regions, plus, all, num, true)
+func fastValidPhone(raw string, regions []string, plus, all bool) (string, bool) {
+	e, ok, _ := fastValidPhoneSettled(raw, regions, plus, all, new(phoneScratch), true)
 	return e, ok
 }
 
 // fastValidPhoneSettled is fastValidPhone that also tells which of its
 // noes the full parse would repeat (parseAgrees): bit 0 for the reading
 // after '+', bit k+1 for regions[k]. validPhone skips those parses.
-func fastValidPhoneSettled(raw string, regions []string, plus, all bool, num *phonenumbers.PhoneNumber, format bool) (e string, ok bool, settled uint64) {
+func fastValidPhoneSettled(raw string, regions []string, plus, all bool, scratch *phoneScratch, format bool) (e string, ok bool, settled uint64) {
 	var buf [20]byte
 	digits := buf[:0]
 	for i := 0; i < len(raw); i++ {
@@ -814,10 +838,7 @@ func fastValidPhoneSettled(raw string, regions []string, plus, all bool, num *ph
 		for _, c := range national {
 			nn = nn*10 + uint64(c-'0')
 		}
-		num.Reset()
-		cc32 := int32(cc)
-		num.CountryCode = &cc32
-		num.NationalNumber = &nn
+		num := scratch.number(cc, nn, 0)
 		if isValidPhone(cc, string(national), num) {
 			if !format {
 				return "", true
@@ -856,7 +877,7 @@ func fastValidPhoneSettled(raw string, regions []string, plus, all bool, num *ph
 				} else if len(national) > 0 && national[0] == '0' && zeroAgrees(m, national) {
 					// The parse keeps the zeros as Italian leading zeros
 					// ("+39 06…"): read the number so.
-					if e, ok := tryLeadingZeros(cc, national, num, format); ok {
+					if e, ok := tryLeadingZeros(cc, national, scratch, format); ok {
 						return e, true, 0
 					}
 					settled |= 1

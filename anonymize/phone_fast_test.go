@@ -30,8 +30,7 @@ func TestFastValidPhoneAgreesWithParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
-			num := &phonenumbers.PhoneNumber{}
-			fe, fok := fastValidPhone(tt.raw, tt.regions, tt.plus, true, num)
+			fe, fok := fastValidPhone(tt.raw, tt.regions, tt.plus, true)
 			if fok != tt.fast {
 				t.Errorf("fastValidPhone(%q) ok = %v, want %v", tt.raw, fok, tt.fast)
 			}
@@ -61,8 +60,7 @@ func TestFastValidPhoneAgreesWithParse(t *testing.T) {
 // code prefixes, validPhone must answer as fast path + full parse do.
 func TestParseSkipAgreesWithParse(t *testing.T) {
 	reference := func(raw string, regions []string, plus, all bool) (string, bool) {
-		num := &phonenumbers.PhoneNumber{}
-		if e, ok := fastValidPhone(raw, regions, plus, all, num); ok {
+		if e, ok := fastValidPhone(raw, regions, plus, all); ok {
 			return e, true
 		}
 		if plus {
@@ -114,8 +112,7 @@ func TestParseSkipAgreesWithParse(t *testing.T) {
 		regions := regionSets[r.IntN(len(regionSets))]
 		plus := strings.HasPrefix(raw, "+") || strings.HasPrefix(raw, "00")
 		all := r.IntN(2) == 0
-		var num phonenumbers.PhoneNumber
-		if _, ok, settled := fastValidPhoneSettled(raw, regions, plus, all, &num, true); !ok && settled != 0 {
+		if _, ok, settled := fastValidPhoneSettled(raw, regions, plus, all, new(phoneScratch), true); !ok && settled != 0 {
 			settledSeen++
 		}
 		we, wok := reference(raw, regions, plus, all)
