@@ -635,48 +635,7 @@ func nearNegative(text string, i int) bool {
 			return true
 		}
 	}
-	// A label glued to the word before it, as text pulled out of forms
-	// often is ("Marta Ortega MartínezNºCol: 06 06 85940"): its
-	// capitalised tail is a word of its own.
-	if tail := gluedTail(b); tail != "" {
-		return anyWord(tail, phoneNegative) // lower-cased on the stack
-	}
 	return false
-}
-
-// gluedTail returns the part of the last word of s from its last
-// capital that follows a lower-case letter or a sign such as º ("Col" of
-// "MartínezNºCol"), or "" when the word has no such capital.
-func gluedTail(s string) string {
-	end := len(s)
-	for end > 0 {
-		r, n := utf8.DecodeLastRuneInString(s[:end])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			break
-		}
-		end -= n
-	}
-	tail := -1
-	prevUpper := true
-	start := end
-	for start > 0 {
-		r, n := utf8.DecodeLastRuneInString(s[:start])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			break
-		}
-		start -= n
-	}
-	for k, r := range s[start:end] {
-		up := unicode.IsUpper(r)
-		if up && !prevUpper && k > 0 {
-			tail = start + k
-		}
-		prevUpper = up
-	}
-	if tail < 0 {
-		return ""
-	}
-	return s[tail:end]
 }
 
 // NormalizePhone returns the E.164 form of a phone number read in region

@@ -23,8 +23,6 @@ func TestPhoneFormats(t *testing.T) {
 		{"street word on the same line", "call 4966 Bond Street", "en", "GB", nil},
 		{"telfs abbreviation", "Alcalá de Henares. Telfs.: 918823884 / 918823984 / 619128686. Correo", "es", "ES", []string{"918823884", "918823984", "619128686"}},
 		{"telf abbreviation", "Granada, España. Telf.: 667051570, e-mail", "es", "ES", []string{"667051570"}},
-		{"label glued to a name", "Médico: Marta Ortega MartínezNºCol: 06 06 85940.\nInforme", "es", "", nil},
-		{"name glued to a name", "llamar a JuanPérez 612 34 56 78", "es", "ES", []string{"612 34 56 78"}},
 		{"postal code 4-3", "MysticWeb in Quinta de São Tiago 3610-114 in its mission", "en", "", nil},
 		{"postal code shape with a phone word", "tel 3610-114", "en", "", []string{"3610-114"}},
 	}
@@ -43,28 +41,6 @@ func TestPhoneFormats(t *testing.T) {
 				if got[i] != tt.want[i] {
 					t.Errorf("phone %d = %q, want %q", i, got[i], tt.want[i])
 				}
-			}
-		})
-	}
-}
-
-// TestGluedTail checks the capitalised tail read off a word glued to the
-// one before it.
-func TestGluedTail(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{" Marta Ortega MartínezNºCol: ", "Col"},
-		{"see OrderRef ", "Ref"},
-		{"order ", ""},
-		{"Order", ""},
-		{"NHC", ""},
-		{"iPhone", "Phone"},
-		{"", ""},
-		{"x ÁlvaroPérez", "Pérez"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			if got := gluedTail(tt.in); got != tt.want {
-				t.Errorf("gluedTail(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
