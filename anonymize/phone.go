@@ -158,6 +158,7 @@ type phoneCandidate struct {
 	ext        bool
 	spaced     bool // formatted, with spaces as the only separators
 	postcode   bool // shaped as a postal code: 4 digits, '-', 3 digits
+	thousands  bool // shaped as a quantity: 1 digit, then groups of 3 after dots (4.860.000)
 }
 
 func phoneLeftBoundary(text string, i int) bool {
@@ -246,6 +247,10 @@ func scanPhone(text string, i int) (c phoneCandidate, ok bool) {
 			c.spaced = c.spaced && b == ' '
 		}
 		c.postcode = groups == 2 && groupLens[0] == 4 && groupLens[1] == 3 && seps[0] == '-'
+		c.thousands = groups >= 3 && groupLens[0] == 1
+		for g := 1; g < groups && c.thousands; g++ {
+			c.thousands = groupLens[g] == 3 && seps[g-1] == '.'
+		}
 	}
 	// Extension: "x123", " ext. 123", " extension 123".
 	if e, ok := phoneExtension(text, c.end); ok {
@@ -573,11 +578,13 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 	if !c.plus && (nearNegative(text, c.start) || streetAfter(text, c.end)) {
 		return Span{}, false
 	}
-	if !c.plus && !ctx && (c.spaced && capitalAfter(text, c.end) || c.postcode) {
+	if !c.plus && !ctx && (c.spaced && capitalAfter(text, c.end) || c.postcode || c.thousands) {
 		// Digits in groups followed by a capitalised word are a building
 		// number and the street's name ("is at 9816 214 Pavlou
-		// Drandaki"), and 4+3 digits joined by a dash are a postal code
-		// (3610-114), unless a phone word says otherwise.
+		// Drandaki"), 4+3 digits joined by a dash are a postal code
+		// (3610-114), and one digit followed by groups of three after
+		// dots is a quantity (hematíes 4.860.000/µl), unless a phone word
+		// says otherwise.
 		return Span{}, false
 	}
 	if !c.plus && !c.formatted && !ctx && o.minScore > 0.3 {

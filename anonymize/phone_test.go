@@ -23,6 +23,9 @@ func TestPhoneFormats(t *testing.T) {
 		{"street word on the same line", "call 4966 Bond Street", "en", "GB", nil},
 		{"telfs abbreviation", "Alcalá de Henares. Telfs.: 918823884 / 918823984 / 619128686. Correo", "es", "ES", []string{"918823884", "918823984", "619128686"}},
 		{"telf abbreviation", "Granada, España. Telf.: 667051570, e-mail", "es", "ES", []string{"667051570"}},
+		{"quantity with thousands dots", "hematíes 4.860.000/μl (4.400.000-5.800.000)", "es", "", nil},
+		{"quantity shape with a phone word", "tel 9.123.456", "es", "", []string{"9.123.456"}},
+		{"phone with dots", "llama al 612.345.678", "es", "ES", []string{"612.345.678"}},
 		{"postal code 4-3", "MysticWeb in Quinta de São Tiago 3610-114 in its mission", "en", "", nil},
 		{"postal code shape with a phone word", "tel 3610-114", "en", "", []string{"3610-114"}},
 	}
