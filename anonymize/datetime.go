@@ -63,7 +63,7 @@ func (DateTimeRecognizer) recognizeDoc(d *doc) []Span {
 	if !d.anyDigit && d.anyFlags&(gMonth|gWeekday) == 0 {
 		return nil
 	}
-	var out []Span
+	out := d.spanOut[:0] // the doc's result buffer: see docRecognizer
 	add := func(s, e int, score float64) {
 		if hasContextBloom(d.text, s, e, 32, dobCues, dobCuesBloom, false) {
 			score = max(score, 0.95)
@@ -121,6 +121,7 @@ func (DateTimeRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 	}
+	d.spanOut = out[:0]
 	return out
 }
 

@@ -52,9 +52,10 @@ type doc struct {
 	tokked bool
 	pooled bool    // the doc comes from docPool; its buf is reused
 	buf    []token // a token slice kept from an earlier text, for reuse
-	// spanBuf is the analyzer's candidate buffer, kept like buf.
-	spanBuf []Span
-	shout   int8 // isShouting cache: 0 unknown, 1 no, 2 yes
+	// spanBuf is the analyzer's candidate buffer, spanOut a buffer for a
+	// docRecognizer's result; both are kept like buf.
+	spanBuf, spanOut []Span
+	shout            int8 // isShouting cache: 0 unknown, 1 no, 2 yes
 	// Summaries of the tokens, for recognizers to skip texts early.
 	anyFlags uint32 // OR of every word's gazetteer flags
 	anyCap   bool   // some word starts with a capital
@@ -85,7 +86,7 @@ var docPool = sync.Pool{New: func() any { return &doc{pooled: true} }}
 // newDoc returns a pooled doc for text; release gives it back.
 func newDoc(text string) *doc {
 	d := docPool.Get().(*doc)
-	*d = doc{text: text, pooled: true, buf: d.buf, spanBuf: d.spanBuf}
+	*d = doc{text: text, pooled: true, buf: d.buf, spanBuf: d.spanBuf, spanOut: d.spanOut}
 	return d
 }
 
@@ -102,11 +103,14 @@ func (d *doc) release() {
 	if cap(buf) > 4096 {
 		buf = nil // a huge message's tokens are not kept
 	}
-	spans := d.spanBuf
+	spans, out := d.spanBuf, d.spanOut
 	if cap(spans) > 256 {
 		spans = nil
 	}
-	*d = doc{pooled: true, buf: buf[:0], spanBuf: spans[:0]}
+	if cap(out) > 256 {
+		out = nil
+	}
+	*d = doc{pooled: true, buf: buf[:0], spanBuf: spans[:0], spanOut: out[:0]}
 	docPool.Put(d)
 }
 
@@ -126,7 +130,9 @@ func (d *doc) lower(t token) string {
 }
 
 // docRecognizer is implemented by built-in recognizers that share the
-// analyzer's tokenization.
+// analyzer's tokenization. A recognizer may build its result in
+// d.spanOut (and leave the grown buffer there): the result is then valid
+// only until the next recognizer runs on d, and Analyze copies it at once.
 type docRecognizer interface {
 	recognizeDoc(d *doc) []Span
 }
