@@ -578,13 +578,15 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 	if !c.plus && (nearNegative(text, c.start) || streetAfter(text, c.end)) {
 		return Span{}, false
 	}
-	if !c.plus && !ctx && (c.spaced && capitalAfter(text, c.end) || c.postcode || c.thousands) {
+	if !c.plus && !ctx && (c.spaced && capitalAfter(text, c.end) || c.postcode || c.thousands) &&
+		(o.Region == "" || !cachedValidPhone(raw, []string{o.Region}, false, false)) {
 		// Digits in groups followed by a capitalised word are a building
 		// number and the street's name ("is at 9816 214 Pavlou
 		// Drandaki"), 4+3 digits joined by a dash are a postal code
 		// (3610-114), and one digit followed by groups of three after
 		// dots is a quantity (hematíes 4.860.000/µl), unless a phone word
-		// says otherwise.
+		// says otherwise or the digits are a valid number of the sender's
+		// own region ("612 34 56 78 Pedro" from Spain).
 		return Span{}, false
 	}
 	if !c.plus && !c.formatted && !ctx && o.minScore > 0.3 {

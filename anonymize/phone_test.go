@@ -17,6 +17,8 @@ func TestPhoneFormats(t *testing.T) {
 		{"attached plus kept", "call +34 612 34 56 78 now", "en", "", []string{"+34 612 34 56 78"}},
 		{"building number before a street name", "The restaurant is at 9816 214 Pavlou Drandaki", "en", "", nil},
 		{"building number before a name and a unit", "Please return to 94941 2505 Heatherleigh Suite 620", "en", "", nil},
+		{"sender's region keeps digits before a capital", "612 34 56 78 Pedro", "es", "ES", []string{"612 34 56 78"}},
+		{"no region: digits before a capital are an address", "612 34 56 78 Pedro", "es", "", nil},
 		{"phone word keeps digits before a capital", "call me at 612 34 56 78 Tom", "en", "ES", []string{"612 34 56 78"}},
 		{"grouped phone before lower case", "mi móvil es 612 34 56 78 gracias", "es", "ES", []string{"612 34 56 78"}},
 		{"street word on the next line", "al numero de movil 618981345\nRemitido por: Dr. Francisco", "es", "ES", []string{"618981345"}},
