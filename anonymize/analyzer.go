@@ -3,6 +3,7 @@ package anonymize
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -91,12 +92,28 @@ type Analyzer struct {
 	allow    map[string]bool
 	context  map[string]map[string]map[string]bool // lang → type → words
 	negative map[string]map[string]map[string]bool
-	needs    []string // per recognizer, bytes one of which must be present ("" = none)
-	// Per recognizer: the fewest ASCII digits a text needs for it to find
-	// anything, and its doc or options form (asserted once, not per call).
-	minDigits []int
-	docRecs   []docRecognizer
-	optRecs   []OptionsRecognizer
+	plan     []recPlan                         // per recognizer, what Analyze needs to know
+	boost    map[string]map[string]contextSets // language → type → context words (buildBoost)
+}
+
+// recPlan is how Analyze runs one recognizer: its prefilters and the form
+// to call, asserted once rather than per call.
+type recPlan struct {
+	needMask  uint8  // trigger bytes as byte classes (0 = none, or see needs)
+	needs     string // trigger bytes no class covers: one must be present
+	minDigits int    // the fewest ASCII digits a text needs for a match
+	doc       docRecognizer
+	digit     digitScanner
+	opt       OptionsRecognizer
+	rec       Recognizer
+}
+
+// digitScanner is implemented by built-in byte-scan recognizers whose
+// matches all start within a few bytes before an ASCII digit: the
+// analyzer passes the offset of the text's first digit (0 when it has
+// none or does not know), and the scan starts there.
+type digitScanner interface {
+	recognizeAfterDigit(text string, o AnalyzeOptions, firstDigit int) []Span
 }
 
 // ErrNoRecognizers is returned by NewAnalyzer when it is given none; pass
@@ -155,22 +172,38 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 	cfg.Language = asciiLower(cfg.Language)
 	cfg.Region = asciiUpper(cfg.Region)
 	a := &Analyzer{cfg: cfg, recs: slices.Clone(recs), context: buildContext(cfg.Context), negative: buildWordMap(cfg.NegativeContext)}
-	a.needs = make([]string, len(a.recs))
-	a.minDigits = make([]int, len(a.recs))
-	a.docRecs = make([]docRecognizer, len(a.recs))
-	a.optRecs = make([]OptionsRecognizer, len(a.recs))
+	a.boost = a.buildBoost()
+	a.plan = make([]recPlan, len(a.recs))
 	for i, r := range a.recs {
+		p := &a.plan[i]
+		p.rec = r
 		if nb, ok := r.(needsBytes); ok {
-			a.needs[i] = nb.needs()
+			if p.needMask = classMask(nb.needs()); p.needMask == 0 {
+				p.needs = nb.needs()
+			}
 		}
 		if md, ok := r.(needsDigits); ok {
-			a.minDigits[i] = md.minDigits()
+			p.minDigits = md.minDigits()
 		}
-		a.docRecs[i], _ = r.(docRecognizer)
-		a.optRecs[i], _ = r.(OptionsRecognizer)
-		if _, ok := r.(docRecognizer); ok {
+		p.doc, _ = r.(docRecognizer)
+		p.digit, _ = r.(digitScanner)
+		p.opt, _ = r.(OptionsRecognizer)
+		if p.doc != nil {
 			// Load the gazetteers now (~40 ms) rather than on the first
 			// message.
+			loadGazetteer()
+		}
+		if pr, ok := r.(*PhoneRecognizer); ok {
+			// Likewise the phone parse metadata (~2 ms), the number
+			// patterns of the regions a national number is read in
+			// (~0.3 ms each) and the gazetteer (street words after a
+			// number).
+			phoneMeta()
+			for _, region := range append(pr.regions(AnalyzeOptions{}), cfg.Region) {
+				if region != "" {
+					phoneTypesFor(region)
+				}
+			}
 			loadGazetteer()
 		}
 	}
@@ -225,40 +258,52 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 		}
 	}
 	o := d.opts
-	var all []Span
-	var present [256]bool
-	digits := 0
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		present[c] = true
-		if isDigit(c) {
-			digits++
+	// Candidates gather in the doc's pooled buffer; resolve copies the
+	// winners out.
+	all := d.spanBuf[:0]
+	// One pass over the bytes: which trigger classes occur, and how many
+	// digits. Only a recognizer needing some other byte pays for a table
+	// of every byte present.
+	classes, digits, firstDigit := scanClasses(text)
+	var present *[256]bool
+	var boost map[string]contextSets // the language's context words, looked up on the first span
+	for pi := range a.plan {
+		p := &a.plan[pi]
+		// Cheap prefilters: skip when the text lacks every byte needed, or
+		// has too few digits.
+		if p.needMask != 0 && classes&p.needMask == 0 || digits < p.minDigits {
+			continue
 		}
-	}
-	hasDigit := digits > 0
-	for ri, r := range a.recs {
-		if need := a.needs[ri]; need != "" {
-			// Cheap prefilter: skip when the text lacks every byte needed.
-			if need == digitBytes && !hasDigit || need != digitBytes && !anyPresent(&present, need) {
+		if p.needs != "" {
+			if present == nil {
+				present = new([256]bool)
+				for i := 0; i < len(text); i++ {
+					present[text[i]] = true
+				}
+			}
+			if !anyPresent(present, p.needs) {
 				continue
 			}
 		}
-		if digits < a.minDigits[ri] {
-			continue
-		}
 		var got []Span
-		if dr := a.docRecs[ri]; dr != nil {
-			got = dr.recognizeDoc(d)
-		} else if or := a.optRecs[ri]; or != nil {
-			got = or.RecognizeWithOptions(text, o)
-		} else {
-			got = r.Recognize(text)
+		switch {
+		case p.doc != nil:
+			got = p.doc.recognizeDoc(d)
+		case p.digit != nil:
+			got = p.digit.recognizeAfterDigit(text, o, firstDigit)
+		case p.opt != nil:
+			got = p.opt.RecognizeWithOptions(text, o)
+		default:
+			got = p.rec.Recognize(text)
 		}
 		for _, s := range got {
 			if !validSpan(text, s) {
 				continue
 			}
-			a.contextBoost(text, o.Language, &s)
+			if boost == nil {
+				boost = a.boostFor(o.Language)
+			}
+			contextBoost(text, boost, &s)
 			if s.Score < a.cfg.Threshold {
 				continue
 			}
@@ -266,10 +311,18 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 				continue
 			}
 			if s.Recognizer == "" {
-				s.Recognizer = r.Name()
+				s.Recognizer = p.rec.Name()
 			}
 			all = append(all, s)
 		}
+	}
+	d.spanBuf = all[:0]
+	switch len(all) {
+	case 0:
+		return nil
+	case 1:
+		// resolve returns a lone span in place: give the caller its own.
+		all = []Span{all[0]}
 	}
 	return assembleAddresses(d, mergeAdjacent(text, resolve(text, all)))
 }
@@ -458,6 +511,107 @@ func anyPresent(present *[256]bool, bytes string) bool {
 }
 
 const digitBytes = "0123456789"
+
+// Byte classes of the analyzer's prefilter: the trigger bytes of the
+// built-in recognizers (needsBytes).
+const (
+	clsDigit uint8 = 1 << iota // must stay bit 0: Analyze adds it up as the digit count
+	clsAt
+	clsColon
+	clsDot
+)
+
+var byteClasses = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clsDigit
+	}
+	t['@'], t[':'], t['.'] = clsAt, clsColon, clsDot
+	return t
+}()
+
+// scanClasses returns the byte classes present in text, its number of
+// ASCII digits and the offset of the first (len(text) when none). It reads
+// eight bytes at a time: per byte lane, bit 7 of the sums below says
+// whether the byte (its low seven bits; bytes with bit 7 set are never
+// ASCII) is >= '0', > '9', or equal to a trigger byte.
+func scanClasses(text string) (classes uint8, digits, firstDigit int) {
+	const (
+		lo7  = 0x7f7f7f7f7f7f7f7f
+		hi   = 0x8080808080808080
+		ones = 0x0101010101010101
+	)
+	firstDigit = len(text)
+	var at, colon, dot uint64
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		x := le64(text[i:])
+		ascii := ^x & hi
+		y := x & lo7
+		dig := (y + (0x80-'0')*ones) &^ (y + (0x80-'9'-1)*ones) & ascii
+		if dig != 0 {
+			if firstDigit == len(text) {
+				firstDigit = i + bits.TrailingZeros64(dig)/8
+			}
+			digits += bits.OnesCount64(dig)
+		}
+		// A lane of y^c is zero exactly where the byte is c; adding 0x7f
+		// sets bit 7 of every other lane without carrying across lanes.
+		at |= zeroLanes(y^('@'*ones)) & ascii
+		colon |= zeroLanes(y^(':'*ones)) & ascii
+		dot |= zeroLanes(y^('.'*ones)) & ascii
+	}
+	if digits > 0 {
+		classes |= clsDigit
+	}
+	if at != 0 {
+		classes |= clsAt
+	}
+	if colon != 0 {
+		classes |= clsColon
+	}
+	if dot != 0 {
+		classes |= clsDot
+	}
+	for ; i < len(text); i++ {
+		b := byteClasses[text[i]]
+		classes |= b
+		if b&clsDigit != 0 {
+			if firstDigit == len(text) {
+				firstDigit = i
+			}
+			digits++
+		}
+	}
+	return classes, digits, firstDigit
+}
+
+// zeroLanes returns bit 7 of every byte lane of z (lanes of seven bits)
+// that is zero.
+func zeroLanes(z uint64) uint64 {
+	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	return ^((z + lo7) | z) & hi
+}
+
+// classMask returns the byte classes that hold exactly the bytes of need,
+// or 0 when need has a byte of no class or only part of a class.
+func classMask(need string) uint8 {
+	var m uint8
+	var in [256]bool
+	for i := 0; i < len(need); i++ {
+		c := byteClasses[need[i]]
+		if c == 0 {
+			return 0
+		}
+		m |= c
+		in[need[i]] = true
+	}
+	for b := range 256 {
+		if byteClasses[b]&m != 0 && !in[b] {
+			return 0
+		}
+	}
+	return m
+}
 
 func (EmailRecognizer) needs() string           { return "@" }
 func (*PhoneRecognizer) needs() string          { return digitBytes }

@@ -178,3 +178,19 @@ func BenchmarkAnalyzeCached(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(corpus)), "ns/msg")
 }
+
+// BenchmarkTokenize runs the shared token pass alone over the chat corpus.
+func BenchmarkTokenize(b *testing.B) {
+	corpus := chatCorpus(1000)
+	loadGazetteer()
+	b.SetBytes(corpusBytes(corpus))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range corpus {
+			d := newDoc(s)
+			d.tokens()
+			d.release()
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(corpus)), "ns/msg")
+}

@@ -23,10 +23,16 @@ func (r CreditCardRecognizer) Recognize(text string) []Span {
 }
 
 // RecognizeWithOptions implements OptionsRecognizer.
-func (CreditCardRecognizer) RecognizeWithOptions(text string, o AnalyzeOptions) []Span {
+func (r CreditCardRecognizer) RecognizeWithOptions(text string, o AnalyzeOptions) []Span {
+	return r.recognizeAfterDigit(text, o, 0)
+}
+
+// recognizeAfterDigit implements digitScanner: a card number starts with
+// a digit.
+func (CreditCardRecognizer) recognizeAfterDigit(text string, o AnalyzeOptions, firstDigit int) []Span {
 	var out []Span
 	var digits [19]byte
-	for i := 0; i < len(text); i++ {
+	for i := firstDigit; i < len(text); i++ {
 		if !isDigit(text[i]) {
 			continue
 		}

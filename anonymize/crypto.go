@@ -25,9 +25,15 @@ var big58 = big.NewInt(58)
 const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 // Recognize implements Recognizer.
-func (CryptoRecognizer) Recognize(text string) []Span {
+func (r CryptoRecognizer) Recognize(text string) []Span {
+	return r.recognizeAfterDigit(text, AnalyzeOptions{}, 0)
+}
+
+// recognizeAfterDigit implements digitScanner: every address holds a
+// digit in its first three characters (1…, 3…, bc1…, 0x…).
+func (CryptoRecognizer) recognizeAfterDigit(text string, _ AnalyzeOptions, firstDigit int) []Span {
 	var out []Span
-	for i := 0; i+26 <= len(text); i++ {
+	for i := max(0, firstDigit-2); i+26 <= len(text); i++ {
 		c := text[i]
 		if c != '1' && c != '3' && c != 'b' && c != 'B' && c != '0' || !wordStart(text, i) {
 			continue

@@ -118,24 +118,75 @@ func (r *DenyListRecognizer) Recognize(text string) []Span {
 	return out
 }
 
+// contextSets are the context and negative context words of one entity
+// type in one language, the language-neutral ones standing in for a
+// language that has none.
+type contextSets struct {
+	pos, neg           map[string]bool
+	posBloom, negBloom uint64 // wordBloom of pos and neg
+}
+
+// buildBoost resolves a.context and a.negative into per-language,
+// per-type sets, so that contextBoost costs one map lookup per span; ""
+// holds the sets of languages without their own.
+func (a *Analyzer) buildBoost() map[string]map[string]contextSets {
+	langs := map[string]bool{"": true}
+	for l := range a.context {
+		langs[l] = true
+	}
+	for l := range a.negative {
+		langs[l] = true
+	}
+	out := map[string]map[string]contextSets{}
+	for l := range langs {
+		types := map[string]bool{}
+		for _, m := range []map[string]map[string]bool{a.context[l], a.context[""], a.negative[l], a.negative[""]} {
+			for typ := range m {
+				types[typ] = true
+			}
+		}
+		byType := map[string]contextSets{}
+		for typ := range types {
+			cs := contextSets{pos: a.context[l][typ], neg: a.negative[l][typ]}
+			if cs.pos == nil {
+				cs.pos = a.context[""][typ]
+			}
+			if cs.neg == nil {
+				cs.neg = a.negative[""][typ]
+			}
+			if len(cs.pos) > 0 || len(cs.neg) > 0 {
+				cs.posBloom, cs.negBloom = wordBloom(cs.pos), wordBloom(cs.neg)
+				byType[typ] = cs
+			}
+		}
+		out[l] = byType
+	}
+	return out
+}
+
+// boostFor returns the context sets of a language, by entity type.
+func (a *Analyzer) boostFor(lang string) map[string]contextSets {
+	if b, ok := a.boost[lang]; ok {
+		return b
+	}
+	return a.boost[""]
+}
+
 // contextBoost raises the score of unvalidated spans with a context word
-// of their type (per language) near them.
-func (a *Analyzer) contextBoost(text string, lang string, s *Span) {
+// of their type (per language, sets from boostFor) near them, and lowers
+// it for a negative context word.
+func contextBoost(text string, sets map[string]contextSets, s *Span) {
 	if s.Validated || s.Score >= 1 {
 		return
 	}
-	words := a.context[lang][s.Type]
-	if words == nil {
-		words = a.context[""][s.Type]
+	cs, ok := sets[s.Type]
+	if !ok {
+		return
 	}
-	if hasContext(text, s.Start, s.End, 40, words, true) {
+	if hasContextBloom(text, s.Start, s.End, 40, cs.pos, cs.posBloom, true) {
 		s.Score = min(1, s.Score+0.2)
 	}
-	neg := a.negative[lang][s.Type]
-	if neg == nil {
-		neg = a.negative[""][s.Type]
-	}
-	if hasContext(text, s.Start, s.End, 40, neg, true) {
+	if hasContextBloom(text, s.Start, s.End, 40, cs.neg, cs.negBloom, true) {
 		s.Score = max(0, s.Score-0.3)
 	}
 }

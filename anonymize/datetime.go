@@ -43,6 +43,8 @@ var yearCues = wordSet("in", "since", "during", "born", "year", "from", "until",
 
 var dobCues = wordSet("born", "birth", "dob", "birthday", "b", "nacido", "nacida", "nací", "naci", "nacimiento", "cumpleaños", "fnac")
 
+var dobCuesBloom = wordBloom(dobCues)
+
 func validDay(n int) bool   { return n >= 1 && n <= 31 }
 func validMonth(n int) bool { return n >= 1 && n <= 12 }
 
@@ -61,9 +63,9 @@ func (DateTimeRecognizer) recognizeDoc(d *doc) []Span {
 	if !d.anyDigit && d.anyFlags&(gMonth|gWeekday) == 0 {
 		return nil
 	}
-	var out []Span
+	out := d.spanOut[:0] // the doc's result buffer: see docRecognizer
 	add := func(s, e int, score float64) {
-		if hasContext(d.text, s, e, 32, dobCues, false) {
+		if hasContextBloom(d.text, s, e, 32, dobCues, dobCuesBloom, false) {
 			score = max(score, 0.95)
 		}
 		out = append(out, Span{Start: s, End: e, Type: EntityDateTime, Score: score, Recognizer: "date_time"})
@@ -119,6 +121,7 @@ func (DateTimeRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 	}
+	d.spanOut = out[:0]
 	return out
 }
 

@@ -66,16 +66,24 @@ func validDomain(d string) bool {
 	if len(d) < 4 || len(d) > 253 {
 		return false
 	}
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
+	// Each label non-empty, at most 63 bytes, no hyphen at either end;
+	// at least two labels. (strings.Split without the slice.)
+	labels := 0
+	for rest := d; ; {
+		l, after, more := strings.Cut(rest, ".")
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return false
 		}
+		labels++
+		if !more {
+			break
+		}
+		rest = after
 	}
-	tld := labels[len(labels)-1]
+	if labels < 2 {
+		return false
+	}
+	tld := d[strings.LastIndexByte(d, '.')+1:]
 	if strings.HasPrefix(tld, "xn--") {
 		return true
 	}

@@ -164,11 +164,24 @@ func (g *gazetteer) flags(w string) uint32 {
 	if f, ok := g.table.get(w); ok {
 		return f
 	}
-	if f := foldAccents(w); f != w {
-		f, _ := g.table.get(f)
-		return f
+	if asciiOnly(w) {
+		return 0
 	}
-	return 0
+	// foldAccents, into a stack buffer: most words tried here are not in
+	// the table, and a failed lookup must not cost an allocation.
+	var buf [64]byte
+	f := buf[:0]
+	for _, r := range w {
+		if a, ok := accentFold[r]; ok {
+			r = a
+		}
+		f = utf8.AppendRune(f, r)
+	}
+	if string(f) == w {
+		return 0
+	}
+	fl, _ := g.table.get(string(f))
+	return fl
 }
 
 var accentFold = map[rune]rune{

@@ -23,9 +23,15 @@ var (
 )
 
 // Recognize implements Recognizer.
-func (LatAmIDRecognizer) Recognize(text string) []Span {
+func (r LatAmIDRecognizer) Recognize(text string) []Span {
+	return r.recognizeAfterDigit(text, AnalyzeOptions{}, 0)
+}
+
+// recognizeAfterDigit implements digitScanner: a CPF, CUIT or RUT starts
+// with a digit, a CURP with four letters and six digits.
+func (LatAmIDRecognizer) recognizeAfterDigit(text string, _ AnalyzeOptions, firstDigit int) []Span {
 	var out []Span
-	for i := 0; i < len(text); i++ {
+	for i := max(0, firstDigit-4); i < len(text); i++ {
 		c := text[i]
 		if !wordStart(text, i) {
 			continue
@@ -42,7 +48,8 @@ func (LatAmIDRecognizer) Recognize(text string) []Span {
 		}
 		// Read digits with . - / separators and an optional final K.
 		j := i
-		var d []byte
+		var dbuf [14]byte
+		d := dbuf[:0]
 		for j < len(text) && len(d) < 14 {
 			b := text[j]
 			switch {

@@ -192,8 +192,8 @@ func gluedToAddress(d *doc, toks []token, i int) bool {
 }
 
 // wordID hashes a token's lower-cased text.
-func wordID(t *token) uint64 {
-	w := t.low
+func wordID(d *doc, t *token) uint64 {
+	w := d.lower(*t)
 	n := len(w)
 	if n > 16 {
 		w = w[:16]
@@ -213,7 +213,7 @@ func neighbour(d *doc, toks []token, j int, gap, nl bool) uint64 {
 	g := b2u(gap)<<40 | b2u(nl)<<41
 	switch t.kind {
 	case tokWord:
-		return wordID(t) | 1<<63
+		return wordID(d, t) | 1<<63
 	case tokNum:
 		return 2 | g
 	default:
@@ -249,9 +249,9 @@ func personFeatures(d *doc, toks []token, i int, own, prev, next uint8, shout, e
 	f.add(ftBias, 0)
 	f.add(ftShape, shape)
 	f.add(ftShape, shape|ln<<3)
-	f.add(ftWord, wordID(t))
-	if len(t.low) >= 4 {
-		f.add(ftSuffix, uint64(t.low[len(t.low)-1])|uint64(t.low[len(t.low)-2])<<8|uint64(t.low[len(t.low)-3])<<16)
+	f.add(ftWord, wordID(d, t))
+	if low := d.lower(*t); len(low) >= 4 {
+		f.add(ftSuffix, uint64(low[len(low)-1])|uint64(low[len(low)-2])<<8|uint64(low[len(low)-3])<<16)
 	}
 	fl := t.flags & personFlagMask
 	for x := fl; x != 0; x &= x - 1 {

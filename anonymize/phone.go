@@ -2,6 +2,8 @@ package anonymize
 
 import (
 	"hash/maphash"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -51,8 +53,18 @@ var phoneContext = map[string]map[string]bool{
 	"en": wordSet("phone", "phones", "tel", "telephone", "mobile", "cell", "cellphone", "call", "calling", "number", "num", "no",
 		"whatsapp", "fax", "contact", "text", "sms", "reach", "ring", "landline", "desk", "office", "messages", "dial", "ph", "mob", "home", "work"),
 	"es": wordSet("teléfono", "telefono", "tel", "tlf", "tfno", "móvil", "movil", "celular", "cel", "llamar", "llama", "llámame", "llamame",
-		"llámeme", "número", "numero", "whatsapp", "fax", "contacto", "mensaje", "mensajes", "sms", "fijo", "oficina"),
+		"llámeme", "número", "numero", "whatsapp", "fax", "contacto", "mensaje", "mensajes", "sms", "fijo", "oficina",
+		"telf", "telfs", "telef", "tlfno", "tlfs", "tfnos", "teléf"),
 }
+
+// phoneContextBloom holds the wordBloom of each phoneContext set.
+var phoneContextBloom = func() map[string]uint64 {
+	out := map[string]uint64{}
+	for lang, words := range phoneContext {
+		out[lang] = wordBloom(words)
+	}
+	return out
+}()
 
 var phoneNegative = wordSet("order", "invoice", "ref", "reference", "tracking", "account", "acct", "id", "ticket", "booking",
 	"confirmation", "serial", "po", "sku", "transaction", "case", "policy", "customer", "member", "iban", "card", "isbn",
@@ -68,8 +80,15 @@ func (r *PhoneRecognizer) Recognize(text string) []Span {
 
 // RecognizeWithOptions implements OptionsRecognizer.
 func (r *PhoneRecognizer) RecognizeWithOptions(text string, o AnalyzeOptions) []Span {
+	return r.recognizeAfterDigit(text, o, 0)
+}
+
+// recognizeAfterDigit implements digitScanner: a candidate starts with a
+// digit, or with '+' or '(' followed by at most three separators and a
+// digit.
+func (r *PhoneRecognizer) recognizeAfterDigit(text string, o AnalyzeOptions, firstDigit int) []Span {
 	var out []Span
-	for i := 0; i < len(text); i++ {
+	for i := max(0, firstDigit-4); i < len(text); i++ {
 		c := text[i]
 		if !isDigit(c) {
 			if (c != '+' && c != '(') || i+1 >= len(text) || !isDigit(text[i+1]) && text[i+1] != ' ' {
@@ -137,6 +156,9 @@ type phoneCandidate struct {
 	plus       bool // written with + or 00
 	formatted  bool // has separators between digit groups
 	ext        bool
+	spaced     bool // formatted, with spaces as the only separators
+	postcode   bool // shaped as a postal code: 4 digits, '-', 3 digits
+	thousands  bool // shaped as a quantity: 1 digit, then groups of 3 after dots (4.860.000)
 }
 
 func phoneLeftBoundary(text string, i int) bool {
@@ -148,7 +170,9 @@ func phoneLeftBoundary(text string, i int) bool {
 		return false
 	}
 	if (p == '-' || p == '.' || p == ',') && i > 1 && (isAlnum(text[i-2]) || text[i-2] == '$') {
-		return false
+		// An abbreviation's full stop may touch an international number:
+		// "Tfno.+34 945 00 70 00".
+		return p == '.' && text[i] == '+' && isAlpha(text[i-2])
 	}
 	return !letterBefore(text, i)
 }
@@ -217,6 +241,17 @@ func scanPhone(text string, i int) (c phoneCandidate, ok bool) {
 		return c, false
 	}
 	c.formatted = groups > 1
+	if c.formatted && !c.plus {
+		c.spaced = true
+		for _, b := range seps[:groups-1] {
+			c.spaced = c.spaced && b == ' '
+		}
+		c.postcode = groups == 2 && groupLens[0] == 4 && groupLens[1] == 3 && seps[0] == '-'
+		c.thousands = groups >= 3 && groupLens[0] == 1
+		for g := 1; g < groups && c.thousands; g++ {
+			c.thousands = groupLens[g] == 3 && seps[g-1] == '.'
+		}
+	}
 	// Extension: "x123", " ext. 123", " extension 123".
 	if e, ok := phoneExtension(text, c.end); ok {
 		c.end = e
@@ -337,7 +372,35 @@ func ipv4Octets(s string) bool {
 	return true
 }
 
-var phoneBufPool = sync.Pool{New: func() any { return new(phonenumbers.PhoneNumber) }}
+var phoneBufPool = sync.Pool{New: func() any { return new(phoneScratch) }}
+
+// phoneScratch is a pooled PhoneNumber with storage for the fields the
+// fast path sets: pointing the number at local variables would move them
+// to the heap on every try.
+type phoneScratch struct {
+	num  phonenumbers.PhoneNumber
+	cc   int32
+	nn   uint64
+	lead bool
+	nz   int32
+}
+
+// number sets the scratch number to +cc nn with zeros Italian leading
+// zeros (0 for none), as phonenumbers.Parse would, and returns it.
+func (s *phoneScratch) number(cc int, nn uint64, zeros int) *phonenumbers.PhoneNumber {
+	s.num.Reset()
+	s.cc, s.nn = int32(cc), nn
+	s.num.CountryCode, s.num.NationalNumber = &s.cc, &s.nn
+	if zeros > 0 {
+		s.lead = true
+		s.num.ItalianLeadingZero = &s.lead
+		if zeros != 1 {
+			s.nz = int32(zeros)
+			s.num.NumberOfLeadingZeros = &s.nz
+		}
+	}
+	return &s.num
+}
 
 // regions returns the regions to read national numbers in: the call's
 // region alone when there is one (a user writes a foreign number with its
@@ -355,19 +418,36 @@ func (r *PhoneRecognizer) regions(o AnalyzeOptions) []string {
 // validPhone parses raw in the given regions (only the first unless all)
 // and returns the E.164 form of the first valid reading.
 func validPhone(raw string, regions []string, plus, all bool) (string, bool) {
-	num := phoneBufPool.Get().(*phonenumbers.PhoneNumber)
-	defer phoneBufPool.Put(num)
-	if e, ok := fastValidPhone(raw, regions, plus, all, num); ok {
+	return checkPhone(raw, regions, plus, all, true)
+}
+
+// checkPhone is validPhone; without format it skips the E.164 form and
+// returns "" for a valid number.
+func checkPhone(raw string, regions []string, plus, all, format bool) (string, bool) {
+	scratch := phoneBufPool.Get().(*phoneScratch)
+	defer phoneBufPool.Put(scratch)
+	num := &scratch.num
+	e164 := func() string {
+		if !format {
+			return ""
+		}
+		return phonenumbers.Format(num, phonenumbers.E164)
+	}
+	e, ok, settled := fastValidPhoneSettled(raw, regions, plus, all, scratch, format)
+	if ok {
 		return e, true
 	}
 	if plus {
+		if settled&1 != 0 {
+			return "", false
+		}
 		region := "ZZ"
 		if strings.HasPrefix(raw, "00") && len(regions) > 0 {
 			region = regions[0]
 		}
 		num.Reset()
 		if err := phonenumbers.ParseToNumber(raw, region, num); err == nil && phonenumbers.IsValidNumber(num) {
-			return phonenumbers.Format(num, phonenumbers.E164), true
+			return e164(), true
 		}
 		if !strings.HasPrefix(raw, "00") {
 			return "", false
@@ -377,12 +457,111 @@ func validPhone(raw string, regions []string, plus, all bool) (string, bool) {
 		if k > 0 && !all {
 			break
 		}
+		if k < 63 && settled&(2<<k) != 0 {
+			continue // the full parse would read it as the fast path did
+		}
 		num.Reset()
 		if err := phonenumbers.ParseToNumber(raw, region, num); err == nil && phonenumbers.IsValidNumber(num) {
-			return phonenumbers.Format(num, phonenumbers.E164), true
+			return e164(), true
 		}
 	}
 	return "", false
+}
+
+// phoneParseMeta is what the full parse (phonenumbers.Parse) needs of a
+// region beyond its country code to read a number of plain digits: the
+// international (IDD) and national prefixes it strips. A number that
+// starts with none of them, with no 0 and not with the country code, is
+// read by Parse exactly as fastValidPhone builds it.
+type phoneParseMeta struct {
+	cc  string         // country calling code, in digits
+	idd *regexp.Regexp // ^(?:international prefix)
+	npp *regexp.Regexp // ^(?:national prefix for parsing), nil if none
+}
+
+// phoneMeta maps region codes (and, for non-geographic entities, "001:"
+// and the calling code) to their parse metadata, from the metadata
+// libphonenumber embeds. It is built on the first phone candidate.
+var phoneMeta = sync.OnceValue(func() map[string]*phoneParseMeta {
+	out := map[string]*phoneParseMeta{}
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return out // every fast "no" then falls back to the full parse
+	}
+	for _, md := range coll.GetMetadata() {
+		m := &phoneParseMeta{cc: strconv.Itoa(int(md.GetCountryCode()))}
+		var err error
+		if p := md.GetInternationalPrefix(); p != "" {
+			if m.idd, err = regexp.Compile("^(?:" + p + ")"); err != nil {
+				continue
+			}
+		}
+		if p := md.GetNationalPrefixForParsing(); p != "" {
+			if m.npp, err = regexp.Compile("^(?:" + p + ")"); err != nil {
+				continue
+			}
+		}
+		key := md.GetId()
+		if key == "001" {
+			key += ":" + m.cc
+		}
+		out[key] = m
+	}
+	return out
+})
+
+// zeroAgrees reports whether phonenumbers.Parse reads national, digits
+// after +cc that start with 0, with nothing stripped: the region has no
+// national prefix for parsing that matches, and the length is one
+// fastValidPhone tries. Parse then keeps the zeros as Italian leading
+// zeros, as tryLeadingZeros does.
+func zeroAgrees(m *phoneParseMeta, national []byte) bool {
+	if m == nil || len(national) < 4 || len(national) > 14 {
+		return false
+	}
+	return m.npp == nil || !m.npp.MatchString(string(national))
+}
+
+// tryLeadingZeros builds the number cc + national, national starting
+// with 0, as phonenumbers.Parse does (its setItalianLeadingZeros…), and
+// returns its E.164 form if it is valid.
+func tryLeadingZeros(cc int, national []byte, s *phoneScratch, format bool) (string, bool) {
+	zeros := 1
+	for zeros < len(national)-1 && national[zeros] == '0' {
+		zeros++
+	}
+	var nn uint64
+	for _, c := range national {
+		nn = nn*10 + uint64(c-'0')
+	}
+	num := s.number(cc, nn, zeros)
+	if isValidPhone(cc, string(national), num) {
+		if !format {
+			return "", true
+		}
+		return phonenumbers.Format(num, phonenumbers.E164), true
+	}
+	return "", false
+}
+
+// parseAgrees reports whether phonenumbers.Parse reads national, the
+// digits of a number written in a region (with its country code cc) or
+// after +cc, as the number cc + national with nothing stripped: no
+// leading 0, no international, national prefix or country code prefix the
+// parser would remove, and a length fastValidPhone tries. Then a "no" of
+// the fast path is the parser's answer too and the parse can be skipped.
+func parseAgrees(m *phoneParseMeta, national []byte, withCC bool) bool {
+	if m == nil || len(national) < 4 || len(national) > 14 || national[0] == '0' {
+		return false
+	}
+	s := string(national)
+	if m.npp != nil && m.npp.MatchString(s) {
+		return false
+	}
+	if withCC {
+		return true
+	}
+	return !strings.HasPrefix(s, m.cc) && (m.idd == nil || !m.idd.MatchString(s))
 }
 
 func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions) (Span, bool) {
@@ -391,12 +570,23 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 		c.start++
 		raw = raw[1:]
 	}
-	words := phoneContext[o.Language]
-	if words == nil {
-		words = phoneContext["en"]
+	lang := o.Language
+	if phoneContext[lang] == nil {
+		lang = "en"
 	}
-	ctx := hasContext(text, c.start, c.end, 40, words, true)
+	ctx := hasContextBloom(text, c.start, c.end, 40, phoneContext[lang], phoneContextBloom[lang], true)
 	if !c.plus && (nearNegative(text, c.start) || streetAfter(text, c.end)) {
+		return Span{}, false
+	}
+	if !c.plus && !ctx && (c.spaced && capitalAfter(text, c.end) || c.postcode || c.thousands) &&
+		(o.Region == "" || !cachedValidPhone(raw, []string{o.Region}, false, false)) {
+		// Digits in groups followed by a capitalised word are a building
+		// number and the street's name ("is at 9816 214 Pavlou
+		// Drandaki"), 4+3 digits joined by a dash are a postal code
+		// (3610-114), and one digit followed by groups of three after
+		// dots is a quantity (hematíes 4.860.000/µl), unless a phone word
+		// says otherwise or the digits are a valid number of the sender's
+		// own region ("612 34 56 78 Pedro" from Spain).
 		return Span{}, false
 	}
 	if !c.plus && !c.formatted && !ctx && o.minScore > 0.3 {
@@ -406,6 +596,13 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 	}
 	valid := cachedValidPhone(raw, r.regions(o), c.plus, c.formatted || c.plus)
 	s := Span{Start: c.start, End: c.end, Type: EntityPhone, Recognizer: "phone"}
+	if raw[0] == '+' && len(raw) > 1 && raw[1] == ' ' {
+		// A '+' standing apart ("Tel.: + 34 93 693 29 05") says the number
+		// is international but is not one of its characters.
+		for s.Start < s.End && !isDigit(text[s.Start]) {
+			s.Start++
+		}
+	}
 	switch {
 	case valid && (c.plus || c.formatted):
 		s.Score, s.Validated = 0.95, true
@@ -424,6 +621,16 @@ func (r *PhoneRecognizer) judge(text string, c phoneCandidate, o AnalyzeOptions)
 		return Span{}, false
 	}
 	return s, true
+}
+
+// capitalAfter reports whether a word starting with an upper-case letter
+// follows e after one space.
+func capitalAfter(text string, e int) bool {
+	if e+1 >= len(text) || text[e] != ' ' {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[e+1:])
+	return unicode.IsUpper(r)
 }
 
 // nearNegative reports whether one of the last two words before i says the
@@ -495,6 +702,9 @@ func RegionForNumber(waID string) string {
 // type ("24 4966 Bond Street"): the digits are a building number.
 func streetAfter(text string, i int) bool {
 	_, a := contextWindow(text, i, i, 40)
+	if nl := strings.IndexByte(a, '\n'); nl >= 0 {
+		a = a[:nl] // the next line's street is not this number's ("…618981345\nRemitido por: Dr. …")
+	}
 	var buf [3]string
 	ws := firstLowerWords(buf[:0], a)
 	g := loadGazetteer()
@@ -538,7 +748,7 @@ func cachedValidPhone(raw string, regions []string, plus, all bool) bool {
 	}
 	key := h.Sum64()
 	if phoneCacheOff {
-		_, v := validPhone(raw, regions, plus, all)
+		_, v := checkPhone(raw, regions, plus, all, false)
 		return v
 	}
 	phoneCache.Lock()
@@ -547,7 +757,7 @@ func cachedValidPhone(raw string, regions []string, plus, all bool) bool {
 	if ok {
 		return v
 	}
-	_, v = validPhone(raw, regions, plus, all)
+	_, v = checkPhone(raw, regions, plus, all, false)
 	phoneCache.Lock()
 	if len(phoneCache.m) >= phoneCacheMax {
 		clear(phoneCache.m)
@@ -564,7 +774,15 @@ func cachedValidPhone(raw string, regions []string, plus, all bool) bool {
 // region's trunk prefix — and asks IsValidNumber. It only ever says yes;
 // a no falls back to the full parse, which knows carrier codes, leading
 // zeros and the other national rules.
-func fastValidPhone(raw string, regions []string, plus, all bool, num *phonenumbers.PhoneNumber) (string, bool) {
+func fastValidPhone(raw string, regions []string, plus, all bool) (string, bool) {
+	e, ok, _ := fastValidPhoneSettled(raw, regions, plus, all, new(phoneScratch), true)
+	return e, ok
+}
+
+// fastValidPhoneSettled is fastValidPhone that also tells which of its
+// noes the full parse would repeat (parseAgrees): bit 0 for the reading
+// after '+', bit k+1 for regions[k]. validPhone skips those parses.
+func fastValidPhoneSettled(raw string, regions []string, plus, all bool, scratch *phoneScratch, format bool) (e string, ok bool, settled uint64) {
 	var buf [20]byte
 	digits := buf[:0]
 	for i := 0; i < len(raw); i++ {
@@ -572,12 +790,12 @@ func fastValidPhone(raw string, regions []string, plus, all bool, num *phonenumb
 		switch {
 		case isDigit(c):
 			if len(digits) == len(buf) {
-				return "", false
+				return "", false, 0
 			}
 			digits = append(digits, c)
 		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+' && i == 0:
 		default:
-			return "", false // letters (extensions) and the rest: full parse
+			return "", false, 0 // letters (extensions) and the rest: full parse
 		}
 	}
 	try := func(cc int, national []byte) (string, bool) {
@@ -588,11 +806,11 @@ func fastValidPhone(raw string, regions []string, plus, all bool, num *phonenumb
 		for _, c := range national {
 			nn = nn*10 + uint64(c-'0')
 		}
-		num.Reset()
-		cc32 := int32(cc)
-		num.CountryCode = &cc32
-		num.NationalNumber = &nn
-		if phonenumbers.IsValidNumber(num) {
+		num := scratch.number(cc, nn, 0)
+		if isValidPhone(cc, string(national), num) {
+			if !format {
+				return "", true
+			}
 			return phonenumbers.Format(num, phonenumbers.E164), true
 		}
 		return "", false
@@ -601,20 +819,45 @@ func fastValidPhone(raw string, regions []string, plus, all bool, num *phonenumb
 		d := digits
 		if raw[0] != '+' {
 			if len(d) < 2 || d[0] != '0' || d[1] != '0' {
-				return "", false
+				return "", false, settled
 			}
 			d = d[2:]
 		}
 		cc := 0
+		found := false
 		for n := 1; n <= 3 && n < len(d); n++ {
 			cc = cc*10 + int(d[n-1]-'0')
-			if phonenumbers.GetRegionCodeForCountryCode(cc) == "ZZ" {
+			region := phonenumbers.GetRegionCodeForCountryCode(cc)
+			if region == "ZZ" {
 				continue
 			}
-			return try(cc, d[n:])
+			found = true
+			if e, ok := try(cc, d[n:]); ok {
+				return e, true, 0
+			}
+			if raw[0] == '+' && d[0] != '0' {
+				if region == "001" {
+					region += ":" + strconv.Itoa(cc)
+				}
+				m, national := phoneMeta()[region], d[n:]
+				if parseAgrees(m, national, true) {
+					settled |= 1
+				} else if len(national) > 0 && national[0] == '0' && zeroAgrees(m, national) {
+					// The parse keeps the zeros as Italian leading zeros
+					// ("+39 06…"): read the number so.
+					if e, ok := tryLeadingZeros(cc, national, scratch, format); ok {
+						return e, true, 0
+					}
+					settled |= 1
+				}
+			}
+			break
 		}
 		if raw[0] == '+' {
-			return "", false
+			if !found && len(d) > 3 && d[0] != '0' {
+				settled |= 1 // no country code: the parse fails too
+			}
+			return "", false, settled
 		}
 	}
 	for k, region := range regions {
@@ -630,8 +873,11 @@ func fastValidPhone(raw string, regions []string, plus, all bool, num *phonenumb
 			national = national[len(ndd):]
 		}
 		if e, ok := try(cc, national); ok {
-			return e, true
+			return e, true, 0
+		}
+		if k < 63 && len(national) == len(digits) && parseAgrees(phoneMeta()[region], digits, false) {
+			settled |= 2 << k
 		}
 	}
-	return "", false
+	return "", false, settled
 }

@@ -60,10 +60,16 @@ var ibanLengths = map[string]int{
 }
 
 // Recognize implements Recognizer.
-func (IBANRecognizer) Recognize(text string) []Span {
+func (r IBANRecognizer) Recognize(text string) []Span {
+	return r.recognizeAfterDigit(text, AnalyzeOptions{}, 0)
+}
+
+// recognizeAfterDigit implements digitScanner: an IBAN's first digit is
+// its third character.
+func (IBANRecognizer) recognizeAfterDigit(text string, _ AnalyzeOptions, firstDigit int) []Span {
 	var out []Span
 	var buf [34]byte
-	for i := 0; i+4 <= len(text); i++ {
+	for i := max(0, firstDigit-2); i+4 <= len(text); i++ {
 		if !isAlpha(text[i]) || !isAlpha(text[i+1]) || !isDigit(text[i+2]) || !isDigit(text[i+3]) || !wordStart(text, i) {
 			continue
 		}
@@ -133,10 +139,16 @@ var _ Recognizer = IPRecognizer{}
 func (IPRecognizer) Name() string { return "ip" }
 
 // Recognize implements Recognizer.
-func (IPRecognizer) Recognize(text string) []Span {
+func (r IPRecognizer) Recognize(text string) []Span {
+	return r.recognizeAfterDigit(text, AnalyzeOptions{}, 0)
+}
+
+// recognizeAfterDigit implements digitScanner: an IPv4 address starts
+// with a digit (IPv6 addresses are found from their colons).
+func (IPRecognizer) recognizeAfterDigit(text string, _ AnalyzeOptions, firstDigit int) []Span {
 	var out []Span
 	// IPv4: a digit run followed by '.' and a digit.
-	for i := 0; i < len(text); i++ {
+	for i := firstDigit; i < len(text); i++ {
 		if !isDigit(text[i]) || i > 0 && (isAlnum(text[i-1]) || text[i-1] == '.' || text[i-1] == '_' || text[i-1] == ':') {
 			continue
 		}
@@ -327,7 +339,13 @@ func (MACRecognizer) Name() string { return "mac" }
 // Recognize implements Recognizer.
 func (MACRecognizer) Recognize(text string) []Span {
 	var out []Span
-	for i := 0; i+14 <= len(text); i++ {
+	// Every MAC has a separator at its third or fifth byte: none can
+	// start more than four bytes before the first ':', '-' or '.'.
+	sep := strings.IndexAny(text, ":-.")
+	if sep < 0 {
+		return nil
+	}
+	for i := max(0, sep-4); i+14 <= len(text); i++ {
 		if !isHex(text[i]) || !wordStart(text, i) {
 			continue
 		}

@@ -189,36 +189,78 @@ func contextWindow(text string, start, end, n int) (before, after string) {
 // insensitive) in the window of n bytes before start, or, when after is
 // true, after end too. It allocates nothing for ASCII words.
 func hasContext(text string, start, end, n int, words map[string]bool, after bool) bool {
+	return hasContextBloom(text, start, end, n, words, allWords, after)
+}
+
+// hasContextBloom is hasContext with the bloom of words (wordBloom): a
+// word of the window whose bit is not in it is not looked up.
+func hasContextBloom(text string, start, end, n int, words map[string]bool, bloom uint64, after bool) bool {
 	if len(words) == 0 {
 		return false
 	}
 	b, a := contextWindow(text, start, end, n)
-	if anyWord(b, words) {
+	if anyWordBloom(b, words, bloom) {
 		return true
 	}
-	return after && anyWord(a, words)
+	return after && anyWordBloom(a, words, bloom)
+}
+
+// allWords is the bloom that lets every word through to the map.
+const allWords = ^uint64(0)
+
+// bloomBit is the bit of a lower-cased word in a wordBloom: its first
+// byte and its length.
+func bloomBit(low string) uint64 {
+	return 1 << ((uint(low[0]) + 7*uint(len(low))) & 63)
+}
+
+// wordBloom returns the bloomBits of a set's words: with a dozen words,
+// about four words in five of a context window are ruled out without a
+// map lookup.
+func wordBloom(words map[string]bool) uint64 {
+	var b uint64
+	for w := range words {
+		if w != "" {
+			b |= bloomBit(w)
+		}
+	}
+	return b
 }
 
 // anyWord reports whether a word of s, lower-cased, is in words.
 func anyWord(s string, words map[string]bool) bool {
+	return anyWordBloom(s, words, allWords)
+}
+
+// anyWordBloom is anyWord with the bloom of words.
+func anyWordBloom(s string, words map[string]bool, bloom uint64) bool {
 	var buf [32]byte
 	i := 0
 	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !isAlnum(c) {
+				i++
+				continue
+			}
+		} else if r, n := utf8.DecodeRuneInString(s[i:]); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 			i += n
 			continue
 		}
 		j := i
 		ascii := true
 		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if !isAlnum(c) {
+					break
+				}
+				j++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(s[j:])
 			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 				break
 			}
-			if r >= utf8.RuneSelf {
-				ascii = false
-			}
+			ascii = false
 			j += n
 		}
 		w := s[i:j]
@@ -230,7 +272,18 @@ func anyWord(s string, words map[string]bool) bool {
 				}
 				buf[k] = c
 			}
-			if words[string(buf[:len(w)])] {
+			if l := buf[:len(w)]; bloom&bloomBit(string(l)) != 0 && words[string(l)] {
+				return true
+			}
+		} else if len(w) <= 64 {
+			// strings.ToLower into a stack buffer: the lookup of a
+			// converted byte slice allocates nothing.
+			var lb [72]byte
+			l := lb[:0]
+			for _, r := range w {
+				l = utf8.AppendRune(l, unicode.ToLower(r))
+			}
+			if bloom&bloomBit(string(l)) != 0 && words[string(l)] {
 				return true
 			}
 		} else if words[strings.ToLower(w)] {

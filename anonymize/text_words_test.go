@@ -40,3 +40,22 @@ func TestAppendPlaceKey(t *testing.T) {
 		})
 	}
 }
+
+// TestAnyWord checks anyWord against lowerWords: some word of s,
+// lower-cased, is in the set.
+func TestAnyWord(t *testing.T) {
+	words := wordSet("tel", "móvil", "número", "dob", "x1")
+	for _, s := range []string{"", "call TEL: 612", "MÓVIL 612", "numero", "Número!", "dob:", "tel-2", "hotel", "x1y", "a X1 b",
+		"\xff\xfetel\xe2", "ÅÄÖ tel", "telé", strings.Repeat("Ä", 40) + " dob", strings.Repeat("á", 70)} {
+		want := false
+		for _, w := range lowerWords(s) {
+			want = want || words[w]
+		}
+		if got := anyWord(s, words); got != want {
+			t.Errorf("anyWord(%q) = %v, want %v", s, got, want)
+		}
+		if got := anyWordBloom(s, words, wordBloom(words)); got != want {
+			t.Errorf("anyWordBloom(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

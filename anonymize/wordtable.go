@@ -18,6 +18,24 @@ type wordTable struct {
 	// arena holds every short word once; a slot points into it, so a
 	// token's lower-cased text can be taken from here without allocating.
 	arena string
+	// tiny answers for the words of one or two ASCII letters (de, el, to,
+	// I…), a good part of every text, by direct index: tinyIndex.
+	tiny [27 * 27]tinySlot
+}
+
+type tinySlot struct {
+	flags, off uint32
+	ok         bool
+}
+
+// tinyIndex returns the index in wordTable.tiny of a word of one or two
+// ASCII letters, any case.
+func tinyIndex(w string) int {
+	i := int(w[0]|0x20-'a'+1) * 27
+	if len(w) == 2 {
+		i += int(w[1] | 0x20 - 'a' + 1)
+	}
+	return i
 }
 
 type wordSlot struct {
@@ -54,6 +72,20 @@ func newWordTable(words map[string]uint32) *wordTable {
 		}
 	}
 	t.arena = arena.String()
+	var w [2]byte
+	for a := byte('a'); a <= 'z'; a++ {
+		w[0] = a
+		for b := byte('a') - 1; b <= 'z'; b++ {
+			word := string(w[:1])
+			if b >= 'a' {
+				w[1] = b
+				word = string(w[:2])
+			}
+			k0, k1 := wordKey(word)
+			f, off, ok := t.lookup(k0, k1, len(word))
+			t.tiny[tinyIndex(word)] = tinySlot{flags: f, off: off, ok: ok}
+		}
+	}
 	return t
 }
 
@@ -90,14 +122,24 @@ func le64(s string) uint64 {
 // the way, and returns its flags and its lower-cased text from the arena.
 // ok is false when the word is not ASCII, too long or not in the table.
 func (t *wordTable) getLower(w string) (flags uint32, low string, ok bool) {
-	if len(w) > 16 || len(w) == 0 {
+	f, off, ok := t.getLowerOff(w)
+	if !ok {
 		return 0, "", false
+	}
+	return f, t.arena[off : off+uint32(len(w))], true
+}
+
+// getLowerOff is getLower returning the offset of the lower-cased word in
+// the arena instead of the string.
+func (t *wordTable) getLowerOff(w string) (flags, off uint32, ok bool) {
+	if len(w) > 16 || len(w) == 0 {
+		return 0, 0, false
 	}
 	var k [2]uint64
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		if c >= utf8.RuneSelf {
-			return 0, "", false
+			return 0, 0, false
 		}
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
@@ -108,12 +150,58 @@ func (t *wordTable) getLower(w string) (flags uint32, low string, ok bool) {
 	for i := wordHash(k[0], k[1], len(w)) & t.mask; ; i = (i + 1) & t.mask {
 		s := &t.slots[i]
 		if s.n == 0 {
-			return 0, "", false
+			return 0, 0, false
 		}
 		if s.k0 == k[0] && s.k1 == k[1] && s.n == n {
-			return s.flags, t.arena[s.off : s.off+n], true
+			return s.flags, s.off, true
 		}
 	}
+}
+
+// lookup finds a word of n <= 16 bytes packed as wordKey packs it and
+// returns its flags and offset in the arena.
+func (t *wordTable) lookup(k0, k1 uint64, n int) (flags, off uint32, ok bool) {
+	for i := wordHash(k0, k1, n) & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.n == 0 {
+			return 0, 0, false
+		}
+		if s.k0 == k0 && s.k1 == k1 && s.n == uint32(n) {
+			return s.flags, s.off, true
+		}
+	}
+}
+
+// asciiWordKey packs text[i:j], a word of 1 to 16 ASCII letters, hyphens
+// and apostrophes, lower-cased, as wordKey packs it. With 16 bytes of text
+// from i on it reads them as two wide loads and masks them; the letters
+// are lower-cased together by setting bit 5 of every byte, which leaves
+// hyphens and apostrophes as they are.
+func asciiWordKey(text string, i, j int) (k0, k1 uint64) {
+	const lowerBits = 0x2020202020202020
+	n := j - i
+	if i+16 <= len(text) {
+		k0, k1 = le64(text[i:]), le64(text[i+8:])
+		switch {
+		case n < 8:
+			k0 &= 1<<(8*n) - 1
+			k1 = 0
+		case n == 8:
+			k1 = 0
+		case n < 16:
+			k1 &= 1<<(8*(n-8)) - 1
+		}
+	} else {
+		k0, k1 = wordKey(text[i:j])
+	}
+	m0, m1 := uint64(lowerBits), uint64(lowerBits)
+	if n < 8 {
+		m0 &= 1<<(8*n) - 1
+		m1 = 0
+	} else if n < 16 {
+		m1 &= 1<<(8*(n-8)) - 1
+	}
+	return k0 | m0, k1 | m1
 }
 
 func wordHash(k0, k1 uint64, n int) uint64 {

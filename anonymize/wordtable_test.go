@@ -65,3 +65,36 @@ func TestWordKey(t *testing.T) {
 		})
 	}
 }
+
+// TestTinyWords checks the direct-index answers for every word of one or
+// two ASCII letters, in every case mix, against the hash table.
+func TestTinyWords(t *testing.T) {
+	tab := loadGazetteer().table
+	found := 0
+	for a := 'a'; a <= 'z'; a++ {
+		for _, rest := range append([]string{""}, func() (out []string) {
+			for b := 'a'; b <= 'z'; b++ {
+				out = append(out, string(b))
+			}
+			return out
+		}()...) {
+			low := string(a) + rest
+			for _, w := range []string{low, strings.ToUpper(low), strings.ToUpper(low[:1]) + low[1:]} {
+				ts := tab.tiny[tinyIndex(w)]
+				f, ok := tab.get(low)
+				if ts.ok != ok || ts.flags != f {
+					t.Fatalf("tiny %q = %d, %v; table %d, %v", w, ts.flags, ts.ok, f, ok)
+				}
+				if ok && tab.arena[ts.off:ts.off+uint32(len(low))] != low {
+					t.Fatalf("tiny %q points at %q", w, tab.arena[ts.off:ts.off+uint32(len(low))])
+				}
+				if ok {
+					found++
+				}
+			}
+		}
+	}
+	if found == 0 {
+		t.Fatal("no one- or two-letter word in the gazetteer")
+	}
+}
