@@ -1,6 +1,9 @@
 package anonymize
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // StreetAddressRecognizer finds the parts of postal addresses, each as its
 // own span so that a partial address is still caught:
@@ -82,23 +85,6 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 		}
 		return toks[k].flags&gStop == 0 || nameParticles[d.lower(toks[k])]
 	}
-	// numAt: a building number (digits, optionally with a letter: 12B, 12-14).
-	numAt := func(k int) (int, int, bool) {
-		if k >= len(toks) || toks[k].kind != tokNum || toks[k].end-toks[k].start > 6 {
-			return 0, 0, false
-		}
-		e, n := toks[k].end, k+1
-		if n < len(toks) && !toks[n].gap && toks[n].kind == tokWord && toks[n].end-toks[n].start == 1 {
-			e, n = toks[n].end, n+1
-		}
-		if n+1 < len(toks) && !toks[n].gap && d.str(toks[n]) == "-" && toks[n+1].kind == tokNum && !toks[n+1].gap {
-			e, n = toks[n+1].end, n+2
-		}
-		if n < len(toks) && !toks[n].gap && toks[n].kind == tokNum {
-			return 0, 0, false
-		}
-		return e, n, true
-	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.kind != tokWord {
@@ -115,7 +101,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			if j < len(toks) && d.str(toks[j]) == "#" {
 				j++
 			}
-			if e, _, ok := numAt(j); ok && (j == i+1 && toks[j].gap || j > i+1) {
+			if e, _, ok := numAt(d, toks, j); ok && (j == i+1 && toks[j].gap || j > i+1) {
 				s := t.start
 				// "P.O. Box"
 				if w == "box" && i >= 4 && strings.EqualFold(strings.ReplaceAll(d.text[toks[i-4].start:toks[i-1].end], " ", ""), "p.o.") {
@@ -167,7 +153,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 						e = toks[i+1].end
 					}
 					// a number after: "Isaac Lodge Street 5"
-					if e2, _, ok := numAt(i + 1); ok && toks[i+1].gap {
+					if e2, _, ok := numAt(d, toks, i+1); ok && toks[i+1].gap {
 						e = e2
 					}
 					add(toks[k2].start, e, 0.55)
@@ -176,54 +162,14 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 		// Street type first: "Calle Mayor 5", "rue de Tanger", "ul. Słowicza 10".
-		if f&gStreetPrefix != 0 && (t.cap || w == "ul" || w == "c" || w == "al" || w == "trg") {
-			j := i + 1
-			if j < len(toks) && (d.str(toks[j]) == "." || d.str(toks[j]) == "/") && !toks[j].gap {
-				j++
-			}
-			k := j
-			words := 0
-			for k < len(toks) && words < 5 && isNameWord(k) && !toks[k].nl && (toks[k].cap || nameParticles[d.lower(toks[k])] || streetParticles[d.lower(toks[k])] && k+1 < len(toks) && toks[k+1].cap || words > 0 && !toks[k].cap && f&gStreet != 0) {
-				if _, _, sn := sinNumero(d, toks, k); sn {
-					break
+		if f&gStreetPrefix != 0 {
+			if e, score, ok := prefixStreet(d, toks, i); ok {
+				add(t.start, e, score)
+				for i+1 < len(toks) && toks[i+1].start < e {
+					i++
 				}
-				k++
-				words++
-				// An abbreviation inside the name: "Calle Dr. Fleming", "Pza. Sta. Ana".
-				if k+1 < len(toks) && d.str(toks[k]) == "." && !toks[k].gap && toks[k-1].end-toks[k-1].start <= 4 && toks[k+1].gap && toks[k+1].kind == tokWord && toks[k+1].cap {
-					k++
-				}
-			}
-			if words == 0 || !toks[k-1].cap {
 				continue
 			}
-			e := toks[k-1].end
-			score := 0.5
-			n := k
-			if n < len(toks) && d.str(toks[n]) == "," {
-				n++
-			}
-			if n < len(toks) && d.str(toks[n]) == "n" || n < len(toks) && d.str(toks[n]) == "nº" || n < len(toks) && d.lower(toks[n]) == "no" {
-				n++
-				if n < len(toks) && d.str(toks[n]) == "." || n < len(toks) && d.str(toks[n]) == "º" {
-					n++
-				}
-			}
-			if e2, n2, ok := numAt(n); ok && !toks[n].nl {
-				e, score = e2, 0.7
-				e = extendFloorDoor(d, toks, n2, e)
-			} else if e2, n2, ok := sinNumero(d, toks, n); ok {
-				e, score = e2, 0.7
-				e = extendFloorDoor(d, toks, n2, e)
-			}
-			if score < 0.7 && w != "calle" && w != "rue" && w != "avenida" && w != "via" && w != "rua" && w != "ul" {
-				continue
-			}
-			add(t.start, e, score)
-			for i+1 < len(toks) && toks[i+1].start < e {
-				i++
-			}
-			continue
 		}
 		// Compound street names: "Nybyvägen 65", "Augsburger Strasse 36".
 		if t.cap && isStreetSuffixWord(w) {
@@ -231,7 +177,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			if i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && toks[i].gap && !toks[i].nl {
 				s = toks[i-1].start
 			}
-			if e, _, ok := numAt(i + 1); ok && i+1 < len(toks) && toks[i+1].gap && !toks[i+1].nl {
+			if e, _, ok := numAt(d, toks, i+1); ok && i+1 < len(toks) && toks[i+1].gap && !toks[i+1].nl {
 				add(s, e, 0.65)
 				continue
 			}
@@ -360,19 +306,25 @@ func cuedStreets(d *doc, toks []token) []Span {
 	return out
 }
 
-// sinNumero matches "s/n" (sin número) at toks[k].
+// sinNumero matches "s/n", "s / n", "S/N" and "sn" (sin número) at toks[k].
 func sinNumero(d *doc, toks []token, k int) (int, int, bool) {
-	if k+2 < len(toks) && d.lower(toks[k]) == "s" && d.str(toks[k+1]) == "/" && d.lower(toks[k+2]) == "n" && !toks[k+1].gap && !toks[k+2].gap {
+	if k < len(toks) && toks[k].kind == tokWord && d.lower(toks[k]) == "sn" && (k+1 >= len(toks) || toks[k+1].kind != tokWord || toks[k+1].nl) {
+		return toks[k].end, k + 1, true
+	}
+	if k+2 < len(toks) && d.lower(toks[k]) == "s" && d.str(toks[k+1]) == "/" && d.lower(toks[k+2]) == "n" && !toks[k+1].nl && !toks[k+2].nl &&
+		toks[k+1].gap == toks[k+2].gap && (k+3 >= len(toks) || toks[k+3].gap || toks[k+3].kind == tokPunct) {
 		return toks[k+2].end, k + 3, true
 	}
 	return 0, 0, false
 }
 
-var floorWords = wordSet("bajo", "bajos", "izq", "izqda", "izda", "dcha", "drcha", "dch", "esc", "escalera", "piso", "pta", "puerta", "bis", "planta",
-	"y", "km", "º", "ª", "o", "a", "apt", "apto", "dpto", "local", "portal", "bloque", "blq", "ático", "atico", "entlo", "entresuelo", "pral", "principal")
+var floorWords = wordSet("bajo", "bajos", "izq", "izqda", "izda", "izquierda", "dcha", "drcha", "dch", "der", "derecha", "esc", "escalera", "piso", "pta", "puerta", "bis", "planta",
+	"y", "km", "º", "ª", "o", "a", "apt", "apto", "dpto", "local", "portal", "bloque", "blq", "ático", "atico", "entlo", "entresuelo", "pral", "principal",
+	"interior", "int", "exterior", "ext", "er", "contrafrente")
 
 // extendFloorDoor extends a Spanish-style street after its number over
-// floor and door details: ", 3, 1D", " bajo A", ", esc. 2, 2ºb", " 3 - 5º 2ª".
+// floor and door details: ", 3, 1D", " bajo A", ", esc. 2, 2ºb", " 3 - 5º 2ª",
+// ", 3.º C", ", km 9,100", " 255 - 1er Piso".
 func extendFloorDoor(d *doc, toks []token, k, end int) int {
 	for steps := 0; k < len(toks) && steps < 12; steps++ {
 		t := toks[k]
@@ -383,13 +335,17 @@ func extendFloorDoor(d *doc, toks []token, k, end int) int {
 		case t.kind == tokNum && t.end-t.start <= 3:
 			end, k = t.end, k+1
 			continue
-		case t.kind == tokWord && (floorWords[d.lower(t)] || t.end-t.start <= 2 && !t.gap || t.end-t.start == 1):
+		case t.kind == tokWord && (floorWords[d.lower(t)] || !t.gap && utf8.RuneCountInString(d.str(t)) <= 2 || utf8.RuneCountInString(d.str(t)) == 1 ||
+			strings.HasPrefix(d.str(t), "º") || strings.HasPrefix(d.str(t), "ª")):
 			end, k = t.end, k+1
-			if k < len(toks) && d.str(toks[k]) == "." && !toks[k].gap && k+1 < len(toks) && toks[k+1].gap && !toks[k+1].nl && toks[k+1].kind == tokNum {
-				end, k = toks[k].end, k+1 // "esc. 2"
+			if k < len(toks) && d.str(toks[k]) == "." && !toks[k].gap && k+1 < len(toks) && !toks[k+1].nl && (toks[k+1].kind == tokNum || !toks[k+1].gap && toks[k+1].kind == tokWord) {
+				end, k = toks[k].end, k+1 // "esc. 2", "n.o"
 			}
 			continue
-		case t.kind == tokPunct && (d.str(t) == "," || d.str(t) == "-") && k+1 < len(toks) && !toks[k+1].nl &&
+		case t.kind == tokPunct && d.str(t) == "." && !t.gap && k+1 < len(toks) && !toks[k+1].gap && toks[k+1].kind == tokWord && (strings.HasPrefix(d.str(toks[k+1]), "º") || d.str(toks[k+1]) == "o" || strings.HasPrefix(d.str(toks[k+1]), "ª")):
+			k++ // "3.º C", "3.o B"
+			continue
+		case t.kind == tokPunct && (d.str(t) == "," || d.str(t) == "-" || d.str(t) == "." && !t.gap && k+1 < len(toks) && toks[k+1].gap) && k+1 < len(toks) && !toks[k+1].nl &&
 			(toks[k+1].kind == tokNum && toks[k+1].end-toks[k+1].start <= 3 || toks[k+1].kind == tokWord && floorWords[d.lower(toks[k+1])]):
 			k++
 			continue
@@ -568,4 +524,172 @@ func numberedStreets(d *doc, toks []token) []Span {
 		i = k
 	}
 	return out
+}
+
+// numberMarkers come between a street name and its number: "nº 6",
+// "No. 654", "número 2", "n.o 119".
+var numberMarkers = wordSet("n", "nº", "no", "nro", "num", "núm", "numero", "número", "nª")
+
+// numberMarkerAt reports whether a number marker ("nº", "n°", "No.",
+// "n.o", "#") starts at toks[k] and a number follows it; it returns the
+// index of the token after the marker.
+func numberMarkerAt(d *doc, toks []token, k int) (int, bool) {
+	if k >= len(toks) {
+		return 0, false
+	}
+	n := k
+	switch {
+	case toks[k].kind == tokWord && numberMarkers[d.lower(toks[k])]:
+		n++
+		// "n°", "No.", "n.o", "n.º"
+		for m := 0; m < 2 && n < len(toks) && !toks[n].gap; m++ {
+			if s := d.str(toks[n]); s == "." || s == "°" || s == "º" || s == "o" {
+				n++
+				continue
+			}
+			break
+		}
+	case d.str(toks[k]) == "#":
+		n++
+	default:
+		return 0, false
+	}
+	if n < len(toks) && toks[n].kind == tokNum && !toks[n].nl {
+		return n, true
+	}
+	return 0, false
+}
+
+// unambiguousTypes are street types written first that are not also
+// common words of English or Spanish prose ("via", "place", "route" are).
+var unambiguousTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", "carretera", "ctra", "ul", "al", "trg", "carrer", "passeig",
+	"avinguda", "pza", "pso", "pº", "glorieta", "travesía", "travesia", "rua", "rue", "ulica", "ulitsa")
+
+// prefixStreet reads a street written type first at toks[i]: "Calle
+// Mayor 5", "C/ Manuel Silvela nº 2, 6º A", "Av. puerta de hierro 47, 5G",
+// "Avda. Valdecilla s/n", "calle embajadores, 23", "rue de Tanger". It
+// returns the end of the street with its number and floor or door
+// details. Without a number only some type words stand alone ("Calle
+// Mayor", score 0.5); a lower-case type or name needs the number.
+func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
+	t := toks[i]
+	w := d.lower(t)
+	j := i + 1
+	// "Av.", "C/", "C/.", "Pº."
+	slash := false
+	for m := 0; m < 2 && j < len(toks) && !toks[j].gap; m++ {
+		if s := d.str(toks[j]); s == "." || s == "/" {
+			slash = slash || s == "/"
+			j++
+			continue
+		}
+		break
+	}
+	if w == "c" && !slash {
+		return 0, 0, false // "C" alone is a letter, not "C/"
+	}
+	lowerType := !t.cap
+	k := j
+	words, lowerName := 0, false
+	// A numbered street: "Calle 15 No. 654", "Calle 78b Numero 69-240".
+	if k < len(toks) && toks[k].kind == tokNum && !toks[k].nl && toks[k].end-toks[k].start <= 3 {
+		m := k + 1
+		if m < len(toks) && !toks[m].gap && toks[m].kind == tokWord && toks[m].end-toks[m].start == 1 {
+			m++
+		}
+		if _, ok := numberMarkerAt(d, toks, m); ok {
+			k, words = m, 1
+		}
+	}
+	for k < len(toks) && words < 6 && toks[k].kind == tokWord && !toks[k].nl && (k == j || toks[k].gap || d.str(toks[k-1]) == ".") {
+		if _, ok := numberMarkerAt(d, toks, k); ok {
+			break
+		}
+		if _, _, sn := sinNumero(d, toks, k); sn {
+			break
+		}
+		lw := d.lower(toks[k])
+		if !toks[k].cap {
+			if words == 0 && toks[k].flags&gStop != 0 && !streetParticles[lw] && !placeInner[lw] {
+				break
+			}
+			if !streetParticles[lw] && !placeInner[lw] && !nameParticles[lw] {
+				if toks[k].flags&gStop != 0 {
+					break
+				}
+				lowerName = true
+			}
+		}
+		k++
+		words++
+		// An abbreviation inside the name: "Calle Dr. Fleming", "Pza. Sta. Ana".
+		if k+1 < len(toks) && d.str(toks[k]) == "." && !toks[k].gap && toks[k-1].end-toks[k-1].start <= 4 && toks[k+1].gap && toks[k+1].kind == tokWord && toks[k+1].cap && !toks[k+1].nl {
+			k++
+		}
+	}
+	if words == 0 {
+		return 0, 0, false
+	}
+	// The name must not end in a function word: "Calle de".
+	last := k - 1
+	for last > j && toks[last].kind == tokWord && !toks[last].cap && (streetParticles[d.lower(toks[last])] || placeInner[d.lower(toks[last])]) {
+		last--
+	}
+	e := toks[last].end
+	n := last + 1
+	if n < k {
+		// the trailing particles were not part of the name
+		k = n
+	}
+	score := 0.5
+	// Separators before the number: ",", "." ("Calle La Ventilla. 98").
+	if n < len(toks) && (d.str(toks[n]) == "," || d.str(toks[n]) == ".") && !toks[n].gap && n+1 < len(toks) && !toks[n+1].nl {
+		n++
+	}
+	if n2, ok := numberMarkerAt(d, toks, n); ok {
+		n = n2
+	}
+	if n < len(toks) && !toks[n].nl && (n == k || toks[n].gap || d.str(toks[n-1]) == "," || d.str(toks[n-1]) == ".") {
+		if e2, n2, ok := numAt(d, toks, n); ok {
+			e, score = e2, 0.7
+			e = extendFloorDoor(d, toks, n2, e)
+		} else if e2, n2, ok := sinNumero(d, toks, n); ok {
+			e, score = e2, 0.7
+			e = extendFloorDoor(d, toks, n2, e)
+		}
+	}
+	if score < 0.7 {
+		if lowerType || lowerName || !toks[last].cap {
+			return 0, 0, false
+		}
+		if w != "calle" && w != "rue" && w != "avenida" && w != "via" && w != "rua" && w != "ul" && w != "carretera" && w != "paseo" && w != "avda" && w != "ctra" {
+			return 0, 0, false
+		}
+	}
+	if lowerType && !unambiguousTypes[w] && words == 1 && !toks[j].cap {
+		// "via email 2": a lower-case type and one lower-case word
+		// are rarely a street.
+		return 0, 0, false
+	}
+	return e, score, true
+}
+
+// numAt matches a building number at toks[k]: digits, optionally with a
+// letter (12B) or a range (12-14), not followed by more digits. It
+// returns the end and the index of the token after it.
+func numAt(d *doc, toks []token, k int) (int, int, bool) {
+	if k >= len(toks) || toks[k].kind != tokNum || toks[k].end-toks[k].start > 6 {
+		return 0, 0, false
+	}
+	e, n := toks[k].end, k+1
+	if n < len(toks) && !toks[n].gap && toks[n].kind == tokWord && toks[n].end-toks[n].start == 1 {
+		e, n = toks[n].end, n+1
+	}
+	if n+1 < len(toks) && !toks[n].gap && d.str(toks[n]) == "-" && toks[n+1].kind == tokNum && !toks[n+1].gap {
+		e, n = toks[n+1].end, n+2
+	}
+	if n < len(toks) && !toks[n].gap && toks[n].kind == tokNum {
+		return 0, 0, false
+	}
+	return e, n, true
 }
