@@ -335,6 +335,8 @@ func extendFloorDoor(d *doc, toks []token, k, end int) int {
 		case t.kind == tokNum && t.end-t.start <= 3:
 			end, k = t.end, k+1
 			continue
+		case t.kind == tokWord && k+1 < len(toks) && !toks[k+1].gap && d.str(toks[k+1]) == "-" && k+2 < len(toks) && toks[k+2].kind == tokNum && toks[k+2].end-toks[k+2].start >= 4:
+			// "E-31008": a postal code, not a door.
 		case t.kind == tokWord && (floorWords[d.lower(t)] || !t.gap && utf8.RuneCountInString(d.str(t)) <= 2 || utf8.RuneCountInString(d.str(t)) == 1 ||
 			strings.HasPrefix(d.str(t), "º") || strings.HasPrefix(d.str(t), "ª")):
 			end, k = t.end, k+1
@@ -394,15 +396,22 @@ func addressFields(d *doc, toks []token) []Span {
 }
 
 // postalCodes finds postal codes after a ZIP word, after a US state code,
-// after a country name, and in UK and Canadian formats.
+// after a country name, before a town ("28014 Madrid", "E-41013
+// Sevilla"), and in UK and Canadian formats. A postal code is a
+// STREET_ADDRESS, except in Spanish, whose annotation convention files
+// it with the town under territory (LOCATION): MEDDOCAN's TERRITORIO,
+// after the Spanish clinical de-identification guidelines.
 func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
 	var out []Span
+	typ := zipType(d)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch t.kind {
 		case tokNum:
 			n := t.end - t.start
-			if n < 3 || n > 6 || !standaloneZip(d, toks, i) {
+			// "E-28015": the Spanish country prefix.
+			ePrefix := n == 5 && i >= 2 && !t.gap && d.str(toks[i-1]) == "-" && !toks[i-1].gap && d.str(toks[i-2]) == "E" && (i == 2 || toks[i-2].gap)
+			if n < 3 || n > 6 || !ePrefix && !standaloneZip(d, toks, i) {
 				continue
 			}
 			e := t.end
@@ -427,8 +436,21 @@ func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
 					score = 0.6
 				}
 			}
+			s := t.start
+			// "12345 Town", "E-41013 Sevilla", "31008-Pamplona", "28023. Madrid":
+			// five digits, not after a lower-case word, before a
+			// capitalised word on the same line.
+			if score == 0 && n == 5 && e == t.end && zipBeforeTown(d, toks, i) {
+				score = 0.6
+			}
+			if ePrefix {
+				if score == 0 && (i+1 >= len(toks) || toks[i+1].gap || toks[i+1].kind == tokPunct) {
+					score = 0.6
+				}
+				s = toks[i-2].start
+			}
 			if score > 0 {
-				out = append(out, Span{Start: t.start, End: e, Type: EntityStreetAddress, Score: score, Recognizer: "street_address"})
+				out = append(out, Span{Start: s, End: e, Type: typ, Score: score, Recognizer: "street_address"})
 			}
 		case tokWord:
 			// UK postcodes (SW1A 1AA, M1 1AE) and Canadian (B0J 2H0) are
@@ -437,7 +459,7 @@ func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
 				continue
 			}
 			if e, ok := ukOrCAPostcode(d.text, t.start); ok {
-				out = append(out, Span{Start: t.start, End: e, Type: EntityStreetAddress, Score: 0.6, Recognizer: "street_address"})
+				out = append(out, Span{Start: t.start, End: e, Type: typ, Score: 0.6, Recognizer: "street_address"})
 				for i+1 < len(toks) && toks[i+1].start < e {
 					i++
 				}
@@ -445,6 +467,47 @@ func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
 		}
 	}
 	return out
+}
+
+// zipType is the entity type of a postal code in the document's language.
+func zipType(d *doc) string {
+	if strings.HasPrefix(d.opts.Language, "es") {
+		return EntityLocation
+	}
+	return EntityStreetAddress
+}
+
+// zipBeforeTown reports whether the number at toks[i] stands where a
+// postal code stands before its town: not after a lower-case word, and
+// followed on the same line (after an optional "." or "-") by a
+// capitalised word that is not a month, weekday, title or field label.
+func zipBeforeTown(d *doc, toks []token, i int) bool {
+	if i > 0 && toks[i-1].kind == tokWord && !toks[i-1].cap && toks[i-1].flags&gZipCue == 0 {
+		return false
+	}
+	if i > 0 && toks[i-1].kind == tokWord && toks[i-1].flags&(gMonth|gWeekday) != 0 {
+		return false
+	}
+	k := i + 1
+	if k < len(toks) && (d.str(toks[k]) == "." || d.str(toks[k]) == "-" || d.str(toks[k]) == ",") && !toks[k].nl {
+		k++
+	}
+	if k >= len(toks) || toks[k].nl || toks[k].kind != tokWord || !toks[k].cap || toks[k].allCap && toks[k].end-toks[k].start <= 2 {
+		return false
+	}
+	if toks[k].flags&(gMonth|gWeekday|gTitle|gField|gStop|gUnit|gStreet|gStreetPrefix) != 0 || isStreetSuffixWord(d.lower(toks[k])) {
+		return false
+	}
+	// A number after the words is a street's: "62314 Mellemvej 32".
+	for m := k + 1; m < len(toks) && m <= k+3 && !toks[m].nl; m++ {
+		if toks[m].kind == tokNum {
+			return false
+		}
+		if toks[m].kind == tokPunct {
+			break
+		}
+	}
+	return true
 }
 
 func standaloneZip(d *doc, toks []token, i int) bool {

@@ -44,3 +44,39 @@ func TestSpanishStreets(t *testing.T) {
 		})
 	}
 }
+
+// TestPostalCodePieces covers postal codes before their town and how a
+// one-line address splits: in Spanish the postal code and the town are
+// territory (LOCATION) next to the street; elsewhere the code is part of
+// the address.
+func TestPostalCodePieces(t *testing.T) {
+	a := DefaultAnalyzer()
+	tests := []struct {
+		name, text, lang string
+		want             []found
+	}{
+		{"spanish street, code, town", "Avda. Campanar, 19 46009 Valencia", "es",
+			[]found{{EntityStreetAddress, "Avda. Campanar, 19"}, {EntityLocation, "46009"}, {EntityLocation, "Valencia"}}},
+		{"spanish one line ending in a country", "Avda. Campanar, 19 46009 Valencia España", "es",
+			[]found{{EntityStreetAddress, "Avda. Campanar, 19"}, {EntityLocation, "46009"}, {EntityLocation, "Valencia"}, {EntityLocation, "España"}}},
+		{"spanish code field", "CP: 28035.", "es", []found{{EntityLocation, "28035"}}},
+		{"spanish country prefix", "C/ Irunlarrea, 4 E-31008 Pamplona", "es",
+			[]found{{EntityStreetAddress, "C/ Irunlarrea, 4"}, {EntityLocation, "E-31008"}, {EntityLocation, "Pamplona"}}},
+		{"english zip field", "my zip code is 94107", "en", []found{{EntityStreetAddress, "94107"}}},
+		{"not a code: amount", "pagué 12345 Euros", "es", nil},
+		{"not a code: street number after it", "62314 Mellemvej 32", "en", []found{{EntityStreetAddress, "62314"}, {EntityStreetAddress, "Mellemvej 32"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := analyzeFound(a, tt.text, WithLanguage(tt.lang))
+			if len(got) != len(tt.want) {
+				t.Fatalf("Analyze(%q) = %v, want %v", tt.text, got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("Analyze(%q)[%d] = %v, want %v", tt.text, i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}

@@ -54,6 +54,10 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 	}
 	dead := make([]bool, len(spans))
 	var extra []Span
+	// In Spanish the street, the postal code, the town and the country
+	// written on one line are separate pieces (street, then territory):
+	// the convention of Spanish annotation (MEDDOCAN CALLE/TERRITORIO).
+	pieces := zipType(d) == EntityLocation
 	for si := range spans {
 		s := &spans[si]
 		if dead[si] || s.Type != EntityStreetAddress && s.Type != EntityLocation {
@@ -67,7 +71,7 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 			// in a country, is one address.
 			sk := tokAt(s.Start)
 			if ns, ok := addressBlockBefore(d, toks, spans, dead, si, sk); ok &&
-				(strings.Contains(text[ns:s.Start], "\n") || sk < len(toks) && isCountryAt(d, toks, sk)) {
+				(strings.Contains(text[ns:s.Start], "\n") || !pieces && sk < len(toks) && isCountryAt(d, toks, sk)) {
 				s.Start = ns
 				s.Type = EntityStreetAddress
 				s.Score = max(s.Score, 0.6)
@@ -115,6 +119,11 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				break
 			}
 			t := toks[j]
+			if pieces && nl == 0 {
+				if n := spanStartingAt(spans, dead, si, t.start); n >= 0 && spans[n].Type == EntityLocation || n < 0 && t.kind == tokWord {
+					break
+				}
+			}
 			// Another address or place span starts here.
 			if n := spanStartingAt(spans, dead, si, t.start); n >= 0 && (spans[n].Type == EntityStreetAddress || spans[n].Type == EntityLocation) {
 				if nl > 0 {
