@@ -33,7 +33,8 @@ var streetPrefixTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", 
 	"travesía", "travesia", "glorieta", "callejón", "callejon", "pasaje", "bulevar", "calzada", "cerrada", "privada", "carrer", "rambla",
 	"rue", "boulevard", "bd", "chemin", "allée", "allee", "impasse", "quai", "route", "place",
 	"via", "viale", "piazza", "corso", "largo", "rua", "travessa", "praça", "praca", "estrada", "alameda",
-	"ul", "ulica", "al", "aleja", "pl", "trg", "ulitsa", "prospekt", "str", "crta", "pº", "po", "cl", "avinguda", "passeig")
+	"ul", "ulica", "al", "aleja", "pl", "trg", "ulitsa", "prospekt", "str", "crta", "pº", "po", "cl", "avinguda", "passeig",
+	"pso", "pz", "avd", "urb", "urbanización", "urbanizacion", "cno", "gta", "pje", "trav", "prolongación", "prolongacion", "raval", "rúa")
 
 // streetSuffixes end compound street names in Germanic, Nordic and other
 // languages: Nybyvägen, Magrethevej, Hauptstraße.
@@ -117,8 +118,24 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 				continue
 			}
 		}
+		// A type-first street with its number wins over reading the
+		// same word as a type at the end ("… Gómez Plaza de la
+		// Encarnación, 32").
+		if f&gStreetPrefix != 0 {
+			if e, score, ok := prefixStreet(d, toks, i); ok && score >= 0.7 {
+				add(t.start, e, score)
+				for i+1 < len(toks) && toks[i+1].start < e {
+					i++
+				}
+				continue
+			}
+		}
 		isType := f&gStreet != 0 && !(w == "c" && !(i+1 < len(toks) && d.str(toks[i+1]) == "/")) &&
 			(f&gStreetPrefix == 0 || w == "boulevard" || w == "place" || w == "plaza" || w == "way")
+		// "Hospital Dr. Peset": a title, not Drive.
+		if isType && f&gTitle != 0 && i+2 < len(toks) && d.str(toks[i+1]) == "." && !toks[i+1].gap && toks[i+2].cap && !toks[i+2].nl {
+			isType = false
+		}
 		// Street type at the end: NUM words… TYPE.
 		if isType && i >= 2 && (t.cap || toks[i-1].kind == tokWord && !toks[i-1].cap && !t.cap) {
 			k := i - 1
@@ -626,7 +643,8 @@ func numberMarkerAt(d *doc, toks []token, k int) (int, bool) {
 // unambiguousTypes are street types written first that are not also
 // common words of English or Spanish prose ("via", "place", "route" are).
 var unambiguousTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", "carretera", "ctra", "ul", "al", "trg", "carrer", "passeig",
-	"avinguda", "pza", "pso", "pº", "glorieta", "travesía", "travesia", "rua", "rue", "ulica", "ulitsa")
+	"avinguda", "pza", "pso", "pº", "glorieta", "travesía", "travesia", "rua", "rue", "ulica", "ulitsa", "pz", "avd", "urb", "cno", "gta", "pje",
+	"urbanización", "urbanizacion", "prolongación", "prolongacion", "raval", "rúa")
 
 // prefixStreet reads a street written type first at toks[i]: "Calle
 // Mayor 5", "C/ Manuel Silvela nº 2, 6º A", "Av. puerta de hierro 47, 5G",
@@ -670,6 +688,12 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 		}
 		if _, _, sn := sinNumero(d, toks, k); sn {
 			break
+		}
+		// A road code: "Ctra. N-332", "M-608".
+		if toks[k].cap && toks[k].end-toks[k].start <= 2 && k+2 < len(toks) && d.str(toks[k+1]) == "-" && !toks[k+1].gap && toks[k+2].kind == tokNum && !toks[k+2].gap {
+			k += 3
+			words++
+			continue
 		}
 		lw := d.lower(toks[k])
 		if !toks[k].cap {

@@ -21,6 +21,10 @@ func TestSpanishStreets(t *testing.T) {
 		{"sn", "Avda. Amazonas Central, SN", []found{{EntityStreetAddress, "Avda. Amazonas Central, SN"}}},
 		{"numbered street", "Calle 15 No. 654", []found{{EntityStreetAddress, "Calle 15 No. 654"}}},
 		{"number after a full stop", "Calle La Ventilla. 98", []found{{EntityStreetAddress, "Calle La Ventilla. 98"}}},
+		{"road code", "Ctra. N-332 Valencia-Alicante, s/n", []found{{EntityStreetAddress, "Ctra. N-332 Valencia-Alicante, s/n"}}},
+		{"title is not drive", "Hospital Dr. Peset Av. Gaspar Aguilar, 90.", []found{{EntityStreetAddress, "Av. Gaspar Aguilar, 90"}}},
+		{"street named after a person", "Hospital Miguel Servet Pso. Isabel La Católica, s/n.", []found{{EntityStreetAddress, "Pso. Isabel La Católica, s/n"}}},
+		{"street named after a place", "vivo en Av. Kansas City 92, 8ºB", []found{{EntityStreetAddress, "Av. Kansas City 92, 8ºB"}}},
 		{"not a street: lower-case type and word", "te lo mando via email 2 veces", nil},
 		{"not a street: type then function word", "the place to be 5 times", nil},
 	}

@@ -27,6 +27,9 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 	if len(spans) == 0 {
 		return spans
 	}
+	if d.anyFlags&gStreetPrefix != 0 {
+		spans = streetsOverNames(d, spans)
+	}
 	hasAddr := false
 	for _, s := range spans {
 		if s.Type == EntityStreetAddress || s.Type == EntityLocation {
@@ -87,7 +90,12 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 		leadOnly := false // only a lone number was taken in
 		if ns, nk, ok := streetLineBefore(d, toks, spans, si, k); ok {
 			leadOnly = nk == k-1 && toks[nk].kind == tokNum && hasDigit(text[s.Start:s.End])
-			s.Start, k = ns, nk
+			// A street that opens with its type ("Av. Gaspar Aguilar,
+			// 90") starts there: only a building number written right
+			// before it joins ("35108 ul. Zamkowa 33").
+			if !(k < len(toks) && toks[k].flags&gStreetPrefix != 0 && !leadOnly) {
+				s.Start, k = ns, nk
+			}
 		}
 		corner := false
 		if k >= 3 && toks[k].gap && d.lower(toks[k-3]) == "the" && d.lower(toks[k-2]) == "corner" && d.lower(toks[k-1]) == "of" {
@@ -686,4 +694,74 @@ func runHasCountry(d *doc, toks []token, from, to int) bool {
 		}
 	}
 	return false
+}
+
+// streetsOverNames gives a street written type first, with its number,
+// precedence over a name or place that overlaps it: streets are named
+// after people and places ("Av. Kansas City 92", "Pº Isabel la Católica
+// 1"), and a name guess may run into the street type that follows it
+// ("… Hospital Marqués de Valdecilla Avda. Valdecilla, s/n"). The name
+// keeps the words before the street.
+func streetsOverNames(d *doc, spans []Span) []Span {
+	toks := d.tokens()
+	text := d.text
+	changed := false
+	for n := 0; n < len(spans); n++ {
+		sp := spans[n]
+		if sp.Validated || sp.Type != EntityPerson && sp.Type != EntityLocation {
+			continue
+		}
+		for q := tokAtOrAfter(toks, sp.Start); q < len(toks) && toks[q].start < sp.End; q++ {
+			tq := toks[q]
+			if tq.kind != tokWord || tq.flags&gStreetPrefix == 0 || !tq.cap && !unambiguousTypes[d.lower(tq)] {
+				continue
+			}
+			e, score, ok := prefixStreet(d, toks, q)
+			if !ok || score < 0.7 || e <= sp.End {
+				continue
+			}
+			st := Span{Start: tq.start, End: e, Type: EntityStreetAddress, Score: score, Recognizer: "street_address"}
+			// Nothing validated may be in the way.
+			blocked := false
+			for _, o := range spans {
+				if o.Validated && o.Start < st.End && st.Start < o.End {
+					blocked = true
+				}
+			}
+			if blocked {
+				break
+			}
+			// Cut every other unvalidated span to its part outside the street.
+			out := spans[:0]
+			for _, o := range spans {
+				if o.Start < st.End && st.Start < o.End {
+					if o.Start < st.Start {
+						o.End = trimRightSeps(text, o.Start, st.Start)
+						if o.End > o.Start && text[o.End-1] == '.' && o.Type == EntityPerson && strings.Count(text[o.Start:o.End], " ") == 0 {
+							o.End-- // not "Arvelo."
+						}
+					} else if o.End > st.End && o.Type != EntityStreetAddress {
+						o.Start = st.End
+						for o.Start < o.End && strings.IndexByte(" ,.", text[o.Start]) >= 0 {
+							o.Start++
+						}
+					} else {
+						continue
+					}
+					if o.End <= o.Start || !hasLetter(text[o.Start:o.End]) && !hasDigit(text[o.Start:o.End]) {
+						continue
+					}
+				}
+				out = append(out, o)
+			}
+			spans = append(out, st)
+			changed = true
+			n = -1 // spans moved: start over (each street is placed once)
+			break
+		}
+	}
+	if changed {
+		slices.SortFunc(spans, func(x, y Span) int { return x.Start - y.Start })
+	}
+	return spans
 }
