@@ -25,6 +25,10 @@ func TestSpanishStreets(t *testing.T) {
 		{"title is not drive", "Hospital Dr. Peset Av. Gaspar Aguilar, 90.", []found{{EntityStreetAddress, "Av. Gaspar Aguilar, 90"}}},
 		{"street named after a person", "Hospital Miguel Servet Pso. Isabel La Católica, s/n.", []found{{EntityStreetAddress, "Pso. Isabel La Católica, s/n"}}},
 		{"street named after a place", "vivo en Av. Kansas City 92, 8ºB", []found{{EntityStreetAddress, "Av. Kansas City 92, 8ºB"}}},
+		{"name and number before a postal code", "Hospital Gregorio Marañón. Doctor Esquerdo, 46. 28007 Madrid.", []found{{EntityStreetAddress, "Doctor Esquerdo, 46"}}},
+		{"name and s/n before a postal code", "Hospital de Albacete. Hermanos Falcó, s/n - 02006 Albacete", []found{{EntityStreetAddress, "Hermanos Falcó, s/n"}}},
+		{"name after a place before a postal code", "Complejo Hospitalario de Navarra Irunlarrea, 4 31008 Pamplona", []found{{EntityStreetAddress, "Irunlarrea, 4"}}},
+		{"not a street: name and age", "Paciente: Juan, 46 años.", nil},
 		{"not a street: lower-case type and word", "te lo mando via email 2 veces", nil},
 		{"not a street: type then function word", "the place to be 5 times", nil},
 	}

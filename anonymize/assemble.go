@@ -30,6 +30,9 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 	if d.anyFlags&gStreetPrefix != 0 {
 		spans = streetsOverNames(d, spans)
 	}
+	if d.anyDigit {
+		spans = namedStreetsBeforeZip(d, spans)
+	}
 	hasAddr := false
 	for _, s := range spans {
 		if s.Type == EntityStreetAddress || s.Type == EntityLocation {
@@ -435,7 +438,7 @@ func zipAt(d *doc, toks []token, k int) (int, bool) {
 // starts at pos, or -1.
 func spanStartingAt(spans []Span, dead []bool, self, pos int) int {
 	for n := range spans {
-		if n != self && !dead[n] && spans[n].Start == pos {
+		if n != self && (dead == nil || !dead[n]) && spans[n].Start == pos {
 			return n
 		}
 	}
@@ -764,4 +767,113 @@ func streetsOverNames(d *doc, spans []Span) []Span {
 		slices.SortFunc(spans, func(x, y Span) int { return x.Start - y.Start })
 	}
 	return spans
+}
+
+// namedStreetsBeforeZip reads a street written without its type, as a
+// name and a number just before a postal code: "Doctor Esquerdo, 46.
+// 28007 Madrid", "Irunlarrea, 4 31008 Pamplona", "Hermanos Falcó, s/n -
+// 02006 Albacete". The name is one to four capitalised words that start
+// a line or follow a punctuation mark; a name or place guess over them
+// gives way.
+func namedStreetsBeforeZip(d *doc, spans []Span) []Span {
+	toks := d.tokens()
+	text := d.text
+	for n := 0; n < len(spans); n++ {
+		z := spans[n]
+		if z.Recognizer != "street_address" || hasLetter(text[z.Start:z.End]) && !strings.HasPrefix(text[z.Start:z.End], "E-") {
+			continue
+		}
+		k := tokAtOrAfter(toks, z.Start)
+		if k == 0 || toks[k].nl {
+			continue
+		}
+		// Separators: ". ", ", ", " - ".
+		m := k - 1
+		for seps := 0; m >= 0 && seps < 2 && toks[m].kind == tokPunct && strings.Contains(".,-", d.str(toks[m])) && !toks[m+1].nl; seps++ {
+			m--
+		}
+		if m < 0 || toks[m+1].nl {
+			continue
+		}
+		numEnd := toks[m].end
+		// The number: "46", "180-317", "s/n".
+		switch {
+		case toks[m].kind == tokNum && toks[m].end-toks[m].start <= 4:
+			if m >= 2 && d.str(toks[m-1]) == "-" && !toks[m-1].gap && !toks[m].gap && toks[m-2].kind == tokNum {
+				m -= 2
+			}
+		case m >= 2 && d.lower(toks[m]) == "n" && d.str(toks[m-1]) == "/" && d.lower(toks[m-2]) == "s":
+			m -= 2
+		default:
+			continue
+		}
+		if toks[m].nl || m == 0 {
+			continue
+		}
+		w := m - 1
+		if d.str(toks[w]) == "," && !toks[w].gap {
+			w--
+		}
+		first := -1
+		for words := 0; w >= 0 && words < 4 && toks[w].kind == tokWord; words++ {
+			if words > 0 && spanEndingAt(spans, toks[w].end, EntityLocation) {
+				break // "… de Navarra Irunlarrea, 4": the place ends the run
+			}
+			lw := d.lower(toks[w])
+			if !toks[w].cap && !placeInner[lw] && !streetParticles[lw] || toks[w].flags&(gMonth|gWeekday) != 0 {
+				break
+			}
+			if toks[w].cap {
+				first = w
+			}
+			if toks[w].nl {
+				break
+			}
+			w--
+		}
+		if first < 0 || toks[first].flags&gStop != 0 && !toks[first].allCap {
+			continue
+		}
+		// The name must open its line or follow a punctuation mark.
+		// (or a place or name span that ends right before it).
+		if !(first == 0 || toks[first].nl || toks[first-1].kind == tokPunct && strings.Contains(".,:;)", d.str(toks[first-1])) ||
+			spanEndingAt(spans, toks[first-1].end, EntityLocation)) {
+			continue
+		}
+		st := Span{Start: toks[first].start, End: numEnd, Type: EntityStreetAddress, Score: 0.6, Recognizer: "street_address"}
+		blocked := false
+		for _, o := range spans {
+			if o.Start < st.End && st.Start < o.End && (o.Validated || o.Type != EntityPerson && o.Type != EntityLocation && o.Type != EntityStreetAddress ||
+				o.Start < st.Start || o.End > st.End) {
+				blocked = true
+			}
+		}
+		if blocked {
+			continue
+		}
+		if spanStartingAt(spans, nil, -1, st.Start) >= 0 && spans[spanStartingAt(spans, nil, -1, st.Start)].End == st.End {
+			continue // already read
+		}
+		out := spans[:0]
+		for _, o := range spans {
+			if o.Start < st.End && st.Start < o.End {
+				continue
+			}
+			out = append(out, o)
+		}
+		spans = append(out, st)
+		slices.SortFunc(spans, func(x, y Span) int { return x.Start - y.Start })
+		n = -1 // spans moved: start over
+	}
+	return spans
+}
+
+// spanEndingAt reports whether a span of type typ ends at pos.
+func spanEndingAt(spans []Span, pos int, typ string) bool {
+	for _, s := range spans {
+		if s.End == pos && s.Type == typ {
+			return true
+		}
+	}
+	return false
 }
