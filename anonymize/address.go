@@ -354,6 +354,17 @@ func extendFloorDoor(d *doc, toks []token, k, end int) int {
 			continue
 		case t.kind == tokWord && k+1 < len(toks) && !toks[k+1].gap && d.str(toks[k+1]) == "-" && k+2 < len(toks) && toks[k+2].kind == tokNum && toks[k+2].end-toks[k+2].start >= 4:
 			// "E-31008": a postal code, not a door.
+		case t.kind == tokWord && t.end-t.start == 1 && k+2 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap && toks[k+2].kind == tokWord && toks[k+2].end-toks[k+2].start == 1 && !toks[k+2].gap:
+			// "C.P.": an abbreviation, not a door.
+		case t.kind == tokPunct && d.str(t) == "#" && k+1 < len(toks) && !toks[k+1].gap && toks[k+1].kind == tokNum && toks[k+1].end-toks[k+1].start <= 6:
+			end, k = toks[k+1].end, k+2 // "#543"
+			continue
+		case t.kind == tokWord && t.cap && utf8.RuneCountInString(d.str(t)) <= 2 && k+1 < len(toks) && !toks[k+1].gap && toks[k+1].kind == tokNum && toks[k+1].end-toks[k+1].start <= 2:
+			end, k = toks[k+1].end, k+2 // "P1", "Esc.2a"
+			if k < len(toks) && !toks[k].gap && toks[k].kind == tokWord && utf8.RuneCountInString(d.str(toks[k])) <= 2 {
+				end, k = toks[k].end, k+1
+			}
+			continue
 		case t.kind == tokWord && (floorWords[d.lower(t)] || !t.gap && utf8.RuneCountInString(d.str(t)) <= 2 || utf8.RuneCountInString(d.str(t)) == 1 ||
 			strings.HasPrefix(d.str(t), "º") || strings.HasPrefix(d.str(t), "ª")):
 			end, k = t.end, k+1
@@ -365,7 +376,11 @@ func extendFloorDoor(d *doc, toks []token, k, end int) int {
 			k++ // "3.º C", "3.o B"
 			continue
 		case t.kind == tokPunct && (d.str(t) == "," || d.str(t) == "-" || d.str(t) == "." && !t.gap && k+1 < len(toks) && toks[k+1].gap) && k+1 < len(toks) && !toks[k+1].nl &&
-			(toks[k+1].kind == tokNum && toks[k+1].end-toks[k+1].start <= 3 || toks[k+1].kind == tokWord && floorWords[d.lower(toks[k+1])]):
+			(toks[k+1].kind == tokNum && toks[k+1].end-toks[k+1].start <= 3 || toks[k+1].kind == tokWord && floorWords[d.lower(toks[k+1])] ||
+				// ", H", "- P1": a door letter or a short code after a separator
+				d.str(t) != "." && toks[k+1].kind == tokWord && toks[k+1].cap && utf8.RuneCountInString(d.str(toks[k+1])) <= 2 &&
+					(k+2 >= len(toks) || toks[k+2].nl || toks[k+2].kind != tokWord) ||
+				d.str(t) != "." && toks[k+1].kind == tokPunct && d.str(toks[k+1]) == "#"):
 			k++
 			continue
 		}
@@ -709,6 +724,10 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 		}
 		k++
 		words++
+		// "Ctra. Madrid - Cartagena"
+		if k+1 < len(toks) && d.str(toks[k]) == "-" && toks[k].gap && toks[k+1].gap && toks[k+1].kind == tokWord && toks[k+1].cap && !toks[k+1].nl {
+			k++
+		}
 		// An abbreviation inside the name: "Calle Dr. Fleming", "Pza. Sta. Ana".
 		if k+1 < len(toks) && d.str(toks[k]) == "." && !toks[k].gap && toks[k-1].end-toks[k-1].start <= 4 && toks[k+1].gap && toks[k+1].kind == tokWord && toks[k+1].cap && !toks[k+1].nl {
 			k++
@@ -736,7 +755,18 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 	if n2, ok := numberMarkerAt(d, toks, n); ok {
 		n = n2
 	}
-	if n < len(toks) && !toks[n].nl && (n == k || toks[n].gap || d.str(toks[n-1]) == "," || d.str(toks[n-1]) == ".") {
+	// "Carretera de Colmenar Viejo, Km 9,100", "Carretera Nacional IV, km. 665"
+	if n < len(toks) && toks[n].kind == tokWord && d.lower(toks[n]) == "km" && !toks[n].nl {
+		m := n + 1
+		if m < len(toks) && d.str(toks[m]) == "." && !toks[m].gap {
+			m++
+		}
+		if m < len(toks) && toks[m].kind == tokNum && !toks[m].nl && toks[m].end-toks[m].start <= 4 {
+			n = m
+		}
+	}
+	if n < len(toks) && !toks[n].nl && (n == k || toks[n].gap || d.str(toks[n-1]) == "," || d.str(toks[n-1]) == ".") &&
+		!(toks[n].kind == tokNum && toks[n].end-toks[n].start == 5 && zipBeforeTown(d, toks, n)) {
 		if e2, n2, ok := numAt(d, toks, n); ok {
 			e, score = e2, 0.7
 			e = extendFloorDoor(d, toks, n2, e)

@@ -29,6 +29,12 @@ func TestSpanishStreets(t *testing.T) {
 		{"name and s/n before a postal code", "Hospital de Albacete. Hermanos Falcó, s/n - 02006 Albacete", []found{{EntityStreetAddress, "Hermanos Falcó, s/n"}}},
 		{"name after a place before a postal code", "Complejo Hospitalario de Navarra Irunlarrea, 4 31008 Pamplona", []found{{EntityStreetAddress, "Irunlarrea, 4"}}},
 		{"not a street: name and age", "Paciente: Juan, 46 años.", nil},
+		{"kilometre", "Ctra. de Colmenar Viejo, Km 9,100 - 28034 Madrid", []found{{EntityStreetAddress, "Ctra. de Colmenar Viejo, Km 9,100"}}},
+		{"door letter after a comma", "Domicilio en Av. Estrecho, 34, 2, H.", []found{{EntityStreetAddress, "Av. Estrecho, 34, 2, H"}}},
+		{"door after a hash", "Av. la Viña. 326 #543.", []found{{EntityStreetAddress, "Av. la Viña. 326 #543"}}},
+		{"postal code is not the building number", "Avenida de la Constitución 13600 Alcázar de San Juan", []found{{EntityStreetAddress, "Avenida de la Constitución"}}},
+		{"C.P. is not a door", "Avda. Purísima Concepción 6, 1o A C.P. 51001", []found{{EntityStreetAddress, "Avda. Purísima Concepción 6, 1o A"}}},
+		{"a number ending a sentence stays out", "Área 3400. C/ Dr. Esquerdo 46.", []found{{EntityStreetAddress, "C/ Dr. Esquerdo 46"}}},
 		{"not a street: lower-case type and word", "te lo mando via email 2 veces", nil},
 		{"not a street: type then function word", "the place to be 5 times", nil},
 	}

@@ -522,7 +522,10 @@ func streetLineBefore(d *doc, toks []token, spans []Span, self, k int) (int, int
 				words++
 			}
 		case tokPunct:
-			ok = d.str(t) == "." && m > 0 && (toks[m-1].kind == tokWord && toks[m-1].end-toks[m-1].start <= 4 || toks[m-1].kind == tokNum)
+			// "Dr. …"; "Rákóczi út 13. Suite 104" (a unit after the
+			// street), but not "Área 3400. Dr Esquerdo 46" (a number and
+			// a full stop end a sentence).
+			ok = d.str(t) == "." && m > 0 && (toks[m-1].kind == tokWord && toks[m-1].end-toks[m-1].start <= 4 || toks[m-1].kind == tokNum && toks[k].flags&gUnit != 0)
 		}
 		if !ok {
 			break
