@@ -34,7 +34,10 @@ var streetPrefixTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", 
 	"rue", "boulevard", "bd", "chemin", "allée", "allee", "impasse", "quai", "route", "place",
 	"via", "viale", "piazza", "corso", "largo", "rua", "travessa", "praça", "praca", "estrada", "alameda",
 	"ul", "ulica", "al", "aleja", "pl", "trg", "ulitsa", "prospekt", "str", "crta", "pº", "po", "cl", "avinguda", "passeig",
-	"pso", "pz", "avd", "urb", "urbanización", "urbanizacion", "cno", "gta", "pje", "trav", "prolongación", "prolongacion", "raval", "rúa")
+	"pso", "pz", "avd", "urb", "urbanización", "urbanizacion", "cno", "gta", "pje", "trav", "prolongación", "prolongacion", "raval", "rúa",
+	// Greek and Cyrillic
+	"λεωφόρος", "λεωφ", "λ", "οδός", "οδος", "πλατεία", "πλ", "улица", "ул", "проспект", "просп", "пр", "переулок", "пер", "бульвар",
+	"шоссе", "площадь", "набережная", "наб", "вулиця", "вул")
 
 // streetSuffixes end compound street names in Germanic, Nordic and other
 // languages: Nybyvägen, Magrethevej, Hauptstraße.
@@ -131,7 +134,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 		isType := f&gStreet != 0 && !(w == "c" && !(i+1 < len(toks) && d.str(toks[i+1]) == "/")) &&
-			(f&gStreetPrefix == 0 || w == "boulevard" || w == "place" || w == "plaza" || w == "way")
+			(f&gStreetPrefix == 0 || w == "boulevard" || w == "place" || w == "plaza" || w == "way" || w == "str")
 		// "Hospital Dr. Peset": a title, not Drive.
 		if isType && f&gTitle != 0 && i+2 < len(toks) && d.str(toks[i+1]) == "." && !toks[i+1].gap && toks[i+2].cap && !toks[i+2].nl {
 			isType = false
@@ -176,6 +179,25 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 					add(toks[k2].start, e, 0.55)
 					continue
 				}
+			}
+		}
+		// Lower-case type after the name: "Erzsébet tér 19.", "Trenerys gate 232".
+		if !t.cap && i > 0 && t.gap && !t.nl && toks[i-1].kind == tokWord && toks[i-1].cap && i+1 < len(toks) && !toks[i+1].nl {
+			if s, e, ok := suffixStreet(d, toks, i); ok {
+				add(s, e, 0.65)
+				continue
+			}
+		}
+		// A building number, then the type and the name: "31 Rue Al Imam
+		// Al Bakri", "69 Av Sidi Lakhmi".
+		if f&gStreetPrefix != 0 && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end-toks[i-1].start <= 5 && t.gap && !t.nl && (t.cap || unambiguousTypes[w]) &&
+			(i == 1 || toks[i-1].gap || toks[i-2].kind == tokPunct && d.str(toks[i-2]) != "-") {
+			if e, ok := prefixStreetNamed(d, toks, i); ok {
+				add(toks[i-1].start, e, 0.65)
+				for i+1 < len(toks) && toks[i+1].start < e {
+					i++
+				}
+				continue
 			}
 		}
 		// Street type first: "Calle Mayor 5", "rue de Tanger", "ul. Słowicza 10".
@@ -659,7 +681,21 @@ func numberMarkerAt(d *doc, toks []token, k int) (int, bool) {
 // common words of English or Spanish prose ("via", "place", "route" are).
 var unambiguousTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", "carretera", "ctra", "ul", "al", "trg", "carrer", "passeig",
 	"avinguda", "pza", "pso", "pº", "glorieta", "travesía", "travesia", "rua", "rue", "ulica", "ulitsa", "pz", "avd", "urb", "cno", "gta", "pje",
-	"urbanización", "urbanizacion", "prolongación", "prolongacion", "raval", "rúa")
+	"urbanización", "urbanizacion", "prolongación", "prolongacion", "raval", "rúa",
+	"λεωφόρος", "λεωφ", "οδός", "οδος", "улица", "ул", "проспект", "просп", "переулок", "бульвар", "шоссе", "вулиця", "вул")
+
+// suffixTypes are street types written in lower case after the name, in
+// Hungarian ("Erzsébet tér 19.", "Király u. 15."), Nordic ("Trenerys gate
+// 232", "Stensås terrasse 38"), Czech, Slovene and others. They are looked
+// up only between a capitalised word and a building number.
+var suffixTypes = wordSet("u", "utca", "út", "útja", "tér", "tere", "krt", "körút", "rkp", "sétány", "köz", "fasor", "gate", "gata", "gatan",
+	"vei", "veien", "veg", "vegen", "terrasse", "allé", "alle", "plass", "torg", "stræde", "straede", "vænget", "vej", "gade", "gyde", "vägen",
+	"gränd", "ulice", "náměstí", "namesti", "třída", "trida", "nábřeží", "cesta", "ulica", "strasse", "straße", "gasse", "weg", "platz",
+	"laan", "straat", "steeg", "plein", "kade", "tie", "katu", "kuja", "tori", "st", "str", "street", "road", "rd", "avenue", "ave")
+
+// hungarianTypes write the house number as an ordinal, with a full stop
+// that belongs to the address: "Király u. 15."
+var hungarianTypes = wordSet("u", "utca", "út", "útja", "tér", "tere", "krt", "körút", "rkp", "sétány", "köz", "fasor")
 
 // prefixStreet reads a street written type first at toks[i]: "Calle
 // Mayor 5", "C/ Manuel Silvela nº 2, 6º A", "Av. puerta de hierro 47, 5G",
@@ -809,4 +845,75 @@ func numAt(d *doc, toks []token, k int) (int, int, bool) {
 		return 0, 0, false
 	}
 	return e, n, true
+}
+
+// suffixStreet reads a street whose lower-case type follows its name, at
+// the type toks[i]: one to three capitalised words, the type (with its
+// abbreviation's full stop) and a building number. Hungarian house numbers
+// keep their full stop. It returns the street's start and end.
+func suffixStreet(d *doc, toks []token, i int) (int, int, bool) {
+	w := d.lower(toks[i])
+	if !suffixTypes[w] {
+		return 0, 0, false
+	}
+	j := i + 1
+	if j < len(toks) && d.str(toks[j]) == "." && !toks[j].gap && len(w) <= 4 {
+		j++
+	} else if len(w) <= 2 {
+		return 0, 0, false // "u" without its full stop is chat for "you"
+	}
+	if j >= len(toks) || !toks[j].gap || toks[j].nl {
+		return 0, 0, false
+	}
+	e, n, ok := numAt(d, toks, j)
+	if !ok || toks[j].end-toks[j].start > 5 {
+		return 0, 0, false
+	}
+	if hungarianTypes[w] && n < len(toks) && d.str(toks[n]) == "." && !toks[n].gap && (n+1 >= len(toks) || toks[n+1].gap) {
+		e = toks[n].end
+	}
+	k := i - 1
+	start := -1
+	for words := 0; k >= 0 && words < 3 && toks[k].kind == tokWord && (toks[k].cap || nameParticles[d.lower(toks[k])]); words++ {
+		if toks[k].cap {
+			start = toks[k].start
+		}
+		if toks[k].nl || !toks[k].gap {
+			break
+		}
+		k--
+	}
+	if start < 0 {
+		return 0, 0, false
+	}
+	return start, e, true
+}
+
+// prefixStreetNamed reads the type and name of a street whose building
+// number comes before it ("31 Rue Al Imam Al Bakri"): the street at
+// toks[i] as prefixStreet reads it, or, without a number of its own, its
+// capitalised name.
+func prefixStreetNamed(d *doc, toks []token, i int) (int, bool) {
+	if e, score, ok := prefixStreet(d, toks, i); ok && score < 0.7 {
+		return e, true
+	} else if ok {
+		return 0, false // it has its own number
+	}
+	j := i + 1
+	if j < len(toks) && (d.str(toks[j]) == "." || d.str(toks[j]) == "/") && !toks[j].gap {
+		j++
+	}
+	e := -1
+	for k, words := j, 0; k < len(toks) && words < 5 && toks[k].kind == tokWord && !toks[k].nl && (k == j || toks[k].gap); k, words = k+1, words+1 {
+		lw := d.lower(toks[k])
+		if toks[k].cap && toks[k].flags&(gStop|gMonth|gWeekday) == 0 {
+			e = toks[k].end
+			continue
+		}
+		if words > 0 && (streetParticles[lw] || placeInner[lw] || nameParticles[lw]) {
+			continue
+		}
+		break
+	}
+	return e, e > 0
 }

@@ -94,3 +94,43 @@ func TestPostalCodePieces(t *testing.T) {
 		})
 	}
 }
+
+// TestStreetShapes covers street shapes of other languages: lower-case
+// types after the name, a building number before a type-first street,
+// Greek and Cyrillic types.
+func TestStreetShapes(t *testing.T) {
+	a := DefaultAnalyzer()
+	tests := []struct {
+		name, text string
+		want       []found
+	}{
+		{"hungarian abbreviated type", "It is at Király u. 15. near the river", []found{{EntityStreetAddress, "Király u. 15."}}},
+		{"hungarian square", "send it to Erzsébet tér 19.", []found{{EntityStreetAddress, "Erzsébet tér 19."}}},
+		{"norwegian lower-case type", "the office is in Trenerys gate 232 now", []found{{EntityStreetAddress, "Trenerys gate 232"}}},
+		{"number before a type-first street", "Sofie lives on 69 Av Sidi Lakhmi street.", []found{{EntityPerson, "Sofie"}, {EntityStreetAddress, "69 Av Sidi Lakhmi"}}},
+		{"str after the name", "he lives at 136 Filadelfeos Str., Klirou", []found{{EntityStreetAddress, "136 Filadelfeos Str."}, {EntityLocation, "Klirou"}}},
+		{"greek avenue", "η διεύθυνση είναι Λεωφόρος Συγγρού 119", []found{{EntityStreetAddress, "Λεωφόρος Συγγρού 119"}}},
+		{"russian street", "адрес: ул. Ленина 5", []found{{EntityStreetAddress, "ул. Ленина 5"}}},
+		{"not a street: lower-case word after a name", "Anna u 2 late?", []found{{EntityPerson, "Anna"}}},
+		{"not a street: gate number", "Boarding at Gate 23 now", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := analyzeFound(a, tt.text)
+			var addr []found
+			for _, f := range got {
+				if f.typ == EntityStreetAddress || f.typ == EntityLocation || f.typ == EntityPerson {
+					addr = append(addr, f)
+				}
+			}
+			if len(addr) != len(tt.want) {
+				t.Fatalf("Analyze(%q) = %v, want %v", tt.text, addr, tt.want)
+			}
+			for i := range addr {
+				if addr[i] != tt.want[i] {
+					t.Errorf("Analyze(%q)[%d] = %v, want %v", tt.text, i, addr[i], tt.want[i])
+				}
+			}
+		})
+	}
+}

@@ -92,11 +92,12 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 		seedStart, seedK := s.Start, k
 		leadOnly := false // only a lone number was taken in
 		if ns, nk, ok := streetLineBefore(d, toks, spans, si, k); ok {
-			leadOnly = nk == k-1 && toks[nk].kind == tokNum && hasDigit(text[s.Start:s.End])
+			lone := nk == k-1 && toks[nk].kind == tokNum
+			leadOnly = lone && hasDigit(text[s.Start:s.End])
 			// A street that opens with its type ("Av. Gaspar Aguilar,
 			// 90") starts there: only a building number written right
 			// before it joins ("35108 ul. Zamkowa 33").
-			if !(k < len(toks) && toks[k].flags&gStreetPrefix != 0 && !leadOnly) {
+			if !(k < len(toks) && toks[k].flags&gStreetPrefix != 0 && !lone) {
 				s.Start, k = ns, nk
 			}
 		}
