@@ -746,6 +746,9 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 			words++
 			continue
 		}
+		if toks[k].flags&gUnit != 0 && words > 0 {
+			break // "Rue Gafsa Apt. 981": the unit is not the name
+		}
 		lw := d.lower(toks[k])
 		if !toks[k].cap {
 			if words == 0 && toks[k].flags&gStop != 0 && !streetParticles[lw] && !placeInner[lw] {

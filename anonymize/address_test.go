@@ -134,3 +134,28 @@ func TestStreetShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestPostalBlocks covers addresses written as blocks over lines: the
+// city line, a region code in any case and the postal code join the
+// street into one span.
+func TestPostalBlocks(t *testing.T) {
+	a := DefaultAnalyzer()
+	tests := []struct {
+		name, text, want string
+	}{
+		{"lower-case region code", "address:\n25615 Tawastintie 72 Apt. 004\nKNIVSTA, nan 18237", "25615 Tawastintie 72 Apt. 004\nKNIVSTA, nan 18237"},
+		{"two-word city", "address:\n19607 107 Igias Street\nCockle Bay\n, nan\n 00617", "19607 107 Igias Street\nCockle Bay\n, nan\n 00617"},
+		{"town named like a person", "address:\n19902 Dobrovského 1394 Apt. 066\nSt Georges, QC 54256", "19902 Dobrovského 1394 Apt. 066\nSt Georges, QC 54256"},
+		{"three-letter region code", "address:\n87645 22 Talga Court Apt. 331\nKaster\n, VWV\n 04494", "87645 22 Talga Court Apt. 331\nKaster\n, VWV\n 04494"},
+		{"symbol inside a city name", "address:\n928 Λ. Αλεξάνδρας 14\n Suite 112\n ΧΑΝ∆ΡΙΑ\n Cyprus (Greek) 51034", "928 Λ. Αλεξάνδρας 14\n Suite 112\n ΧΑΝ∆ΡΙΑ\n Cyprus (Greek) 51034"},
+		{"unit is not the street name", "address:\n9554 62 Rue Gafsa Apt. 981\nToronto\n, ON\n 82269", "9554 62 Rue Gafsa Apt. 981\nToronto\n, ON\n 82269"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := analyzeFound(a, tt.text)
+			if len(got) != 1 || got[0] != (found{EntityStreetAddress, tt.want}) {
+				t.Fatalf("Analyze(%q) = %v, want one STREET_ADDRESS %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}

@@ -189,6 +189,16 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				parts++
 				continue
 			}
+			// A region code written before the postal code, in any case:
+			// ", nan 18237", ", mp 35739", ", 32\n 60810", ", WHT\n 59050".
+			if parts > 0 && !(t.allCap && t.end-t.start >= 2 && t.end-t.start <= 3) {
+				if e, ok := regionCodeAt(d, toks, j); ok {
+					end = e
+					strong = true
+					parts++
+					continue
+				}
+			}
 			// A postal code: 12345, 12345-678, 53-320, 394 13, 7412 SL.
 			if t.kind == tokNum && t.end-t.start >= 3 && t.end-t.start <= 6 || t.kind == tokNum && t.end-t.start == 2 && j+2 < len(toks) && d.str(toks[j+1]) == "-" {
 				e, ok := zipAt(d, toks, j)
@@ -224,8 +234,17 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 			ce := -1
 			for w := 0; m < len(toks) && w < 5 && (m == j || !toks[m].nl); w++ {
 				tk := toks[m]
-				if m > j && spanStartingAt(spans, dead, si, tk.start) >= 0 {
-					break
+				if m > j {
+					// A town named like a person ("St Georges") is still
+					// the town; any other span ends the run.
+					if n := spanStartingAt(spans, dead, si, tk.start); n >= 0 && (spans[n].Validated || spans[n].Type != EntityPerson) {
+						break
+					}
+				}
+				// A symbol inside a word: "ΧΑΝ∆ΡΙΑ" (∆ is not a letter).
+				if m > j && tk.kind == tokPunct && !tk.gap && m+1 < len(toks) && !toks[m+1].gap && toks[m+1].kind == tokWord && toks[m-1].kind == tokWord && !strings.Contains(",.;:", d.str(tk)) {
+					m++
+					continue
 				}
 				if tk.kind == tokWord && (tk.cap || placeInner[d.lower(tk)] || nameParticles[d.lower(tk)]) {
 					ce = tk.end
@@ -391,6 +410,9 @@ func followedByAddressPart(d *doc, toks []token, spans []Span, dead []bool, self
 		return ok
 	}
 	if t.kind == tokWord && t.allCap && t.end-t.start == 2 {
+		return true
+	}
+	if _, ok := regionCodeAt(d, toks, k); ok {
 		return true
 	}
 	// A line ending in a postal code: "Greenland 21169".
@@ -880,4 +902,32 @@ func spanEndingAt(spans []Span, pos int, typ string) bool {
 		}
 	}
 	return false
+}
+
+// regionCodeAt matches a short region code written before a postal code,
+// in any case: a word of one to three letters or a number of one or two
+// digits ("nan", "mp", "Z", "WHT", "32") that a postal code follows on
+// the same line or the next. It returns the end of the code.
+func regionCodeAt(d *doc, toks []token, k int) (int, bool) {
+	if k+1 >= len(toks) {
+		return 0, false
+	}
+	t := toks[k]
+	switch {
+	case t.kind == tokWord && utf8.RuneCountInString(d.str(t)) <= 3 && t.flags&(gStop|gUnit) == 0:
+	case t.kind == tokNum && t.end-t.start <= 2:
+	default:
+		return 0, false
+	}
+	n := k + 1
+	if toks[n].kind != tokNum || !toks[n].gap || strings.Count(d.text[t.end:toks[n].start], "\n") > 1 {
+		return 0, false
+	}
+	if toks[n].end-toks[n].start < 4 {
+		return 0, false
+	}
+	if _, ok := zipAt(d, toks, n); !ok {
+		return 0, false
+	}
+	return t.end, true
 }
