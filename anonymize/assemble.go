@@ -131,6 +131,16 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				break
 			}
 			t := toks[j]
+			// A note in brackets after a part: "Cyprus (Greek)".
+			if parts > 0 && nl == 0 && d.str(t) == "(" && j+2 < len(toks) && toks[j+1].kind == tokWord && !toks[j+1].gap {
+				if q := j + 2; d.str(toks[q]) == ")" && !toks[q].gap || q+1 < len(toks) && toks[q].kind == tokWord && d.str(toks[q+1]) == ")" && !toks[q+1].gap {
+					for d.str(toks[q]) != ")" {
+						q++
+					}
+					end = toks[q].end
+					continue
+				}
+			}
 			if pieces && nl == 0 {
 				if n := spanStartingAt(spans, dead, si, t.start); n >= 0 && spans[n].Type == EntityLocation || n < 0 && t.kind == tokWord {
 					break
@@ -227,7 +237,9 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 			}
 			// A city: a short run of capitalised words, kept only when
 			// another part of the address follows.
-			if !t.cap {
+			// In a text written all in lower case the city is too.
+			lowerDoc := !d.anyCap
+			if !t.cap && !(lowerDoc && t.flags&(gStop|gVeryCommon) == 0) {
 				break
 			}
 			m := j
@@ -246,7 +258,7 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 					m++
 					continue
 				}
-				if tk.kind == tokWord && (tk.cap || placeInner[d.lower(tk)] || nameParticles[d.lower(tk)]) {
+				if tk.kind == tokWord && (tk.cap || lowerDoc && tk.flags&(gStop|gVeryCommon) == 0 || placeInner[d.lower(tk)] || nameParticles[d.lower(tk)]) {
 					ce = tk.end
 					m++
 					continue
@@ -421,7 +433,7 @@ func followedByAddressPart(d *doc, toks []token, spans []Span, dead []bool, self
 			return true
 		}
 	}
-	return t.kind == tokWord && t.flags&(gPlace|gPlaceStart) != 0 && t.cap
+	return t.kind == tokWord && t.flags&(gPlace|gPlaceStart) != 0 && (t.cap || !d.anyCap)
 }
 
 // zipAt matches a postal code at toks[k]: 3 to 6 digits, optionally

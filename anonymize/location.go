@@ -29,12 +29,16 @@ var placeInner = wordSet("de", "del", "la", "las", "los", "le", "les", "di", "da
 
 func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 	toks := d.tokens()
-	if !d.anyCap {
-		return nil // places are written with a capital
+	// A text written all in lower case ("i'm originally from
+	// switzerland") still names places: there countries count and cities
+	// need a place cue before them.
+	lowerText := !d.anyCap
+	if lowerText && d.anyFlags&(gPlace|gPlaceStart) == 0 {
+		return nil
 	}
 	g := loadGazetteer()
 	var out []Span
-	shout := isShouting(d, toks)
+	shout := lowerText || isShouting(d, toks)
 	var keyBuf [64]byte
 	key := keyBuf[:0] // on the stack unless a place name runs longer
 	for i := 0; i < len(toks); i++ {
@@ -64,7 +68,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			}
 			key = append(key, lw...)
 			words++
-			if f := g.places[string(key)]; f != 0 && tk.cap {
+			if f := g.places[string(key)]; f != 0 && (tk.cap || lowerText) {
 				bestEnd, bestK, bestFlag = tk.end, k, f
 			}
 		}
@@ -92,11 +96,26 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			score = 0.55
 		}
 		ambiguous := !multi && (wf&(gCommon|gStop) != 0 || wf&(gFirst|gLast) != 0 && bestFlag&gCountry == 0)
-		if ambiguous && bestFlag&gCountry != 0 && t.cap && !shout && (!initial || cue) && wf&gStop == 0 {
+		if ambiguous && bestFlag&gCountry != 0 && t.cap && !shout && (!initial || cue || wf&(gFirst|gLast) == 0) && wf&gStop == 0 {
 			// A capitalised country name inside a sentence ("travelling to
 			// Canada", "from Turkey") is the country even when the word is
-			// common.
+			// common; so it is at the start of a sentence or line ("Canada
+			// was fun", "Spain" under a city) unless it is also a name
+			// (Chad, Jordan).
 			ambiguous = false
+		}
+		if lowerText {
+			// Lower case: a country that is no common word or name, or a
+			// place after a place cue.
+			switch {
+			case i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])] && wf&gStop == 0:
+			case bestFlag&gCountry != 0 && wf&(gCommon|gStop|gFirst|gLast) == 0:
+			case multi && bestFlag&gCountry != 0:
+			default:
+				continue
+			}
+			ambiguous = false
+			initial = false
 		}
 		if t.allCap && !shout && !multi && t.end-t.start <= 3 {
 			ambiguous = true // USA, UK are in the list; most 2–3 letter capitals are acronyms
@@ -111,7 +130,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			continue
 		case cue:
 			score += 0.15
-		case initial && wf&gCommon != 0 && !multi:
+		case initial && wf&gCommon != 0 && !multi && (bestFlag&gCountry == 0 || wf&(gFirst|gLast) != 0):
 			continue
 		}
 		out = append(out, Span{Start: t.start, End: bestEnd, Type: EntityLocation, Score: min(score, 0.9), Recognizer: "location"})
