@@ -105,7 +105,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			if j < len(toks) && d.str(toks[j]) == "#" {
 				j++
 			}
-			if e, _, ok := numAt(d, toks, j); ok && (j == i+1 && toks[j].gap || j > i+1) {
+			if e, _, ok := numAt(d, toks, j); ok && !toks[j].nl && (j == i+1 && toks[j].gap || j > i+1) {
 				s := t.start
 				// "P.O. Box"
 				if w == "box" && i >= 4 && strings.EqualFold(strings.ReplaceAll(d.text[toks[i-4].start:toks[i-1].end], " ", ""), "p.o.") {

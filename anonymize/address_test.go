@@ -113,6 +113,7 @@ func TestStreetShapes(t *testing.T) {
 		{"russian street", "адрес: ул. Ленина 5", []found{{EntityStreetAddress, "ул. Ленина 5"}}},
 		{"not a street: lower-case word after a name", "Anna u 2 late?", []found{{EntityPerson, "Anna"}}},
 		{"not a street: gate number", "Boarding at Gate 23 now", nil},
+		{"not a unit: a number on the next line", "call the office\n930 167 3943", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,6 +149,10 @@ func TestPostalBlocks(t *testing.T) {
 		{"town named like a person", "address:\n19902 Dobrovského 1394 Apt. 066\nSt Georges, QC 54256", "19902 Dobrovského 1394 Apt. 066\nSt Georges, QC 54256"},
 		{"three-letter region code", "address:\n87645 22 Talga Court Apt. 331\nKaster\n, VWV\n 04494", "87645 22 Talga Court Apt. 331\nKaster\n, VWV\n 04494"},
 		{"symbol inside a city name", "address:\n928 Λ. Αλεξάνδρας 14\n Suite 112\n ΧΑΝ∆ΡΙΑ\n Cyprus (Greek) 51034", "928 Λ. Αλεξάνδρας 14\n Suite 112\n ΧΑΝ∆ΡΙΑ\n Cyprus (Greek) 51034"},
+		{"numeric region code", "address:\n704 1436 Redbud Drive\nCite Essanaouber\n, 32\n 60810", "704 1436 Redbud Drive\nCite Essanaouber\n, 32\n 60810"},
+		{"one-letter region code", "address:\n0538 15 Millicent Drive\nMuel\n, Z\n 16518", "0538 15 Millicent Drive\nMuel\n, Z\n 16518"},
+		{"lower-case town before a code", "address:\n0605 πεντέλης 210 apt. 999\ndelmas, mp 35739", "0605 πεντέλης 210 apt. 999\ndelmas, mp 35739"},
+		{"town and state code on one line", "It is 7878 Rahu 37 Apt. 405 Sindi PR", "7878 Rahu 37 Apt. 405 Sindi PR"},
 		{"unit is not the street name", "address:\n9554 62 Rue Gafsa Apt. 981\nToronto\n, ON\n 82269", "9554 62 Rue Gafsa Apt. 981\nToronto\n, ON\n 82269"},
 	}
 	for _, tt := range tests {

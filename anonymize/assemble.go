@@ -240,7 +240,17 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 			// In a text written all in lower case the city is too.
 			lowerDoc := !d.anyCap
 			if !t.cap && !(lowerDoc && t.flags&(gStop|gVeryCommon) == 0) {
-				break
+				// A lower-case town before a region code and a postcode:
+				// "delmas, mp 35739".
+				if t.kind != tokWord || t.flags&gStop != 0 || j+2 >= len(toks) || d.str(toks[j+1]) != "," {
+					break
+				}
+				if _, ok := regionCodeAt(d, toks, j+2); !ok {
+					break
+				}
+				end = t.end
+				parts++
+				continue
 			}
 			m := j
 			ce := -1
@@ -257,6 +267,9 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				if m > j && tk.kind == tokPunct && !tk.gap && m+1 < len(toks) && !toks[m+1].gap && toks[m+1].kind == tokWord && toks[m-1].kind == tokWord && !strings.Contains(",.;:", d.str(tk)) {
 					m++
 					continue
+				}
+				if m > j && tk.kind == tokWord && tk.allCap && tk.end-tk.start <= 3 && !toks[j].allCap {
+					break // "Sindi PR": the region code is a part of its own
 				}
 				if tk.kind == tokWord && (tk.cap || lowerDoc && tk.flags&(gStop|gVeryCommon) == 0 || placeInner[d.lower(tk)] || nameParticles[d.lower(tk)]) {
 					ce = tk.end
@@ -417,14 +430,14 @@ func followedByAddressPart(d *doc, toks []token, spans []Span, dead []bool, self
 	if n := spanStartingAt(spans, dead, self, t.start); n >= 0 && (spans[n].Type == EntityStreetAddress || spans[n].Type == EntityLocation) {
 		return true
 	}
+	if _, ok := regionCodeAt(d, toks, k); ok {
+		return true
+	}
 	if t.kind == tokNum {
 		_, ok := zipAt(d, toks, k)
 		return ok
 	}
 	if t.kind == tokWord && t.allCap && t.end-t.start == 2 {
-		return true
-	}
-	if _, ok := regionCodeAt(d, toks, k); ok {
 		return true
 	}
 	// A line ending in a postal code: "Greenland 21169".
@@ -926,7 +939,7 @@ func regionCodeAt(d *doc, toks []token, k int) (int, bool) {
 	}
 	t := toks[k]
 	switch {
-	case t.kind == tokWord && utf8.RuneCountInString(d.str(t)) <= 3 && t.flags&(gStop|gUnit) == 0:
+	case t.kind == tokWord && utf8.RuneCountInString(d.str(t)) <= 3 && t.flags&gUnit == 0 && (t.flags&gStop == 0 || t.cap || t.end-t.start >= 2):
 	case t.kind == tokNum && t.end-t.start <= 2:
 	default:
 		return 0, false
