@@ -465,7 +465,10 @@ func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
 			n := t.end - t.start
 			// "E-28015": the Spanish country prefix.
 			ePrefix := n == 5 && i >= 2 && !t.gap && d.str(toks[i-1]) == "-" && !toks[i-1].gap && d.str(toks[i-2]) == "E" && (i == 2 || toks[i-2].gap)
-			if n < 3 || n > 6 || !ePrefix && !standaloneZip(d, toks, i) {
+			// "CP:28036", "CP: 1650000": right after a postal-code field.
+			fieldCue := i >= 2 && d.str(toks[i-1]) == ":" && toks[i-2].kind == tokWord && toks[i-2].flags&gZipCue != 0 &&
+				(i+1 >= len(toks) || toks[i+1].gap || toks[i+1].kind == tokPunct && !strings.Contains("/:-", d.str(toks[i+1])))
+			if n < 3 || n > 7 || n == 7 && !fieldCue || !ePrefix && !fieldCue && !standaloneZip(d, toks, i) {
 				continue
 			}
 			e := t.end
@@ -536,7 +539,10 @@ func zipType(d *doc) string {
 // followed on the same line (after an optional "." or "-") by a
 // capitalised word that is not a month, weekday, title or field label.
 func zipBeforeTown(d *doc, toks []token, i int) bool {
-	if i > 0 && toks[i-1].kind == tokWord && !toks[i-1].cap && toks[i-1].flags&gZipCue == 0 {
+	// Not after a lower-case word ("pagué 12345 Euros"), but after a
+	// floor, a door or "s/n" ("5º 2ª 08022 Barcelona").
+	if i > 0 && toks[i-1].kind == tokWord && !toks[i-1].cap && toks[i-1].flags&gZipCue == 0 &&
+		utf8.RuneCountInString(d.str(toks[i-1])) > 2 && !floorWords[d.lower(toks[i-1])] {
 		return false
 	}
 	if i > 0 && toks[i-1].kind == tokWord && toks[i-1].flags&(gMonth|gWeekday) != 0 {
