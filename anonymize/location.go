@@ -85,6 +85,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			// "…Street, London SW1A 2AA", "Madrid 28013": a postal code after it
 			bestK+1 < len(toks) && !toks[bestK+1].nl && (toks[bestK+1].kind == tokNum && toks[bestK+1].end-toks[bestK+1].start >= 4 ||
 				toks[bestK+1].kind == tokWord && toks[bestK+1].allCap && func() bool { _, ok := ukOrCAPostcode(d.text, toks[bestK+1].start); return ok }())
+		cue = cue || placeContext(d, toks, out, i, bestK)
 		initial := sentenceStart(d, toks, i)
 		var score float64
 		switch {
@@ -254,4 +255,32 @@ func addressCityLine(d *doc, toks []token, i int) bool {
 		k++
 	}
 	return k < len(toks) && toks[k].kind == tokWord && toks[k].flags&(gPlace|gPlaceStart) != 0
+}
+
+// placeContext reports whether the place name at toks[i:k+1] stands where
+// addresses put places: in brackets after a town ("Getafe (Madrid)"),
+// after a place or a postal code and a comma or full stop ("Torrelodones,
+// Madrid", "28040, Madrid", "28023. Madrid"), or before a comma or full
+// stop and a country ("Sevilla. España").
+func placeContext(d *doc, toks []token, found []Span, i, k int) bool {
+	if i >= 2 && !toks[i].nl {
+		p, pp := toks[i-1], toks[i-2]
+		switch d.str(p) {
+		case "(":
+			if k+1 < len(toks) && d.str(toks[k+1]) == ")" && pp.kind == tokWord && pp.cap && !toks[i].allCap {
+				return true
+			}
+		case ",", ".":
+			if pp.kind == tokNum && pp.end-pp.start >= 4 && pp.end-pp.start <= 5 {
+				return true
+			}
+			if len(found) > 0 && found[len(found)-1].End == pp.end && d.str(p) == "," {
+				return true
+			}
+		}
+	}
+	if k+2 < len(toks) && (d.str(toks[k+1]) == "," || d.str(toks[k+1]) == ".") && !toks[k+2].nl && isCountryAt(d, toks, k+2) {
+		return true
+	}
+	return false
 }
