@@ -46,6 +46,12 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 		if t.kind != tokWord || !t.cap && !shout || t.flags&(gPlace|gPlaceStart) == 0 {
 			continue
 		}
+		// In lower case only words that are no common word, or that
+		// follow a place word, can be places (see below): skip the
+		// lookups for the rest.
+		if lowerText && t.flags&(gCommon|gStop) != 0 && !(i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])]) {
+			continue
+		}
 		// Longest match over up to maxWords words.
 		bestEnd, bestK, bestFlag := 0, 0, uint32(0)
 		key = key[:0]
