@@ -210,8 +210,9 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 				continue
 			}
 		}
-		// Compound street names: "Nybyvägen 65", "Augsburger Strasse 36".
-		if t.cap && isStreetSuffixWord(w) {
+		// Compound street names: "Nybyvägen 65", "Augsburger Strasse 36";
+		// in lower case when the whole text is ("hersnapvej 18").
+		if (t.cap || !d.anyCap) && i+1 < len(toks) && toks[i+1].kind == tokNum && isStreetSuffixWord(w) {
 			s := t.start
 			if i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && toks[i].gap && !toks[i].nl {
 				s = toks[i-1].start
@@ -255,7 +256,8 @@ func cornerAddresses(d *doc, toks []token) []Span {
 		}
 		m := k + 1
 		end := -1
-		for w := 0; m < len(toks) && w < 4 && !toks[m].nl && toks[m].kind == tokWord && (toks[m].cap || toks[m].flags&gStreet != 0 || w > 0 && nameParticles[d.lower(toks[m])]); w++ {
+		for w := 0; m < len(toks) && w < 4 && !toks[m].nl && toks[m].kind == tokWord && (toks[m].cap || toks[m].flags&gStreet != 0 || w > 0 && nameParticles[d.lower(toks[m])] ||
+			!d.anyCap && toks[m].flags&gStop == 0); w++ {
 			end = toks[m].end
 			m++
 			if m < len(toks) && d.str(toks[m]) == "." && !toks[m].gap && toks[m-1].flags&gStreet != 0 {
@@ -292,7 +294,7 @@ func militaryAddresses(d *doc, toks []token) []Span {
 		if toks[i].nl {
 			// The line before: a unit or a ship.
 			for j := i - 1; j >= 0; j-- {
-				if toks[j].kind == tokWord && militaryUnits[d.lower(toks[j])] && (toks[j].allCap || j == 0 || toks[j].nl || d.lower(toks[j]) == "unit") {
+				if toks[j].kind == tokWord && militaryUnits[d.lower(toks[j])] && (toks[j].allCap || j == 0 || toks[j].nl || d.lower(toks[j]) == "unit" || !d.anyCap) {
 					start = toks[j].start
 					break
 				}
