@@ -490,8 +490,9 @@ func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
 				score = 0.7
 			}
 			// "Spain 61709", "Greenland 2390" at a line end.
-			if score == 0 && i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && (i+1 >= len(toks) || toks[i+1].nl || d.str(toks[i+1]) == "," || d.str(toks[i+1]) == "." && (i+2 >= len(toks) || toks[i+2].nl)) {
-				if toks[i-1].flags&gPlace != 0 && g.places[d.lower(toks[i-1])]&gCountry != 0 {
+			// "New Zealand 34694", "belgium 97466" in a lower-case text.
+			if score == 0 && i > 0 && toks[i-1].kind == tokWord && (toks[i-1].cap || !d.anyCap) && (i+1 >= len(toks) || toks[i+1].nl || d.str(toks[i+1]) == "," || d.str(toks[i+1]) == "." && (i+2 >= len(toks) || toks[i+2].nl)) {
+				if toks[i-1].flags&gPlace != 0 && g.places[d.lower(toks[i-1])]&gCountry != 0 || countryEndingAt(d, toks, g, i-1) {
 					score = 0.6
 				}
 			}
@@ -699,7 +700,8 @@ var unambiguousTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", "
 var suffixTypes = wordSet("u", "utca", "út", "útja", "tér", "tere", "krt", "körút", "rkp", "sétány", "köz", "fasor", "gate", "gata", "gatan",
 	"vei", "veien", "veg", "vegen", "terrasse", "allé", "alle", "plass", "torg", "stræde", "straede", "vænget", "vej", "gade", "gyde", "vägen",
 	"gränd", "ulice", "náměstí", "namesti", "třída", "trida", "nábřeží", "cesta", "ulica", "strasse", "straße", "gasse", "weg", "platz",
-	"laan", "straat", "steeg", "plein", "kade", "tie", "katu", "kuja", "tori", "st", "str", "street", "road", "rd", "avenue", "ave")
+	"laan", "straat", "steeg", "plein", "kade", "tie", "katu", "kuja", "tori", "st", "str", "street", "road", "rd", "avenue", "ave",
+	"tee", "põik", "maantee", "puiestee")
 
 // hungarianTypes write the house number as an ordinal, with a full stop
 // that belongs to the address: "Király u. 15."
@@ -927,4 +929,35 @@ func prefixStreetNamed(d *doc, toks []token, i int) (int, bool) {
 		break
 	}
 	return e, e > 0
+}
+
+// countryEndingAt reports whether a country name of two or three words
+// ends at toks[k] ("New Zealand", "Czech Republic").
+func countryEndingAt(d *doc, toks []token, g *gazetteer, k int) bool {
+	if k < 1 || toks[k].kind != tokWord {
+		return false
+	}
+	var buf [64]byte
+	for n := 2; n <= 3 && k-n+1 >= 0; n++ {
+		first := k - n + 1
+		if toks[first].kind != tokWord || toks[first].flags&gPlaceStart == 0 {
+			continue
+		}
+		key := buf[:0]
+		ok := true
+		for m := first; m <= k; m++ {
+			if toks[m].kind != tokWord || m > first && (toks[m].nl || !toks[m].gap) {
+				ok = false
+				break
+			}
+			if m > first {
+				key = append(key, ' ')
+			}
+			key = append(key, d.lower(toks[m])...)
+		}
+		if ok && g.places[string(key)]&gCountry != 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -81,6 +81,9 @@ func TestPostalCodePieces(t *testing.T) {
 			[]found{{EntityStreetAddress, "Calle Joaquim Folguera, 3 - 5º 2ª"}, {EntityLocation, "08022"}, {EntityLocation, "Barcelona"}}},
 		{"code after s/n", "Ctra. Madrid - Cartagena s/n 30120 Murcia.", "es",
 			[]found{{EntityStreetAddress, "Ctra. Madrid - Cartagena s/n"}, {EntityLocation, "30120"}, {EntityLocation, "Murcia"}}},
+		{"code after a town", "Looking to support Factset in Bjert 6091 in its mission", "en", []found{{EntityLocation, "Bjert"}, {EntityStreetAddress, "6091"}}},
+		{"not a code: a year after a town", "we were in Madrid 2019 and 2020", "en", []found{{EntityLocation, "Madrid"}}},
+		{"code after a two-word country", "Apt. 805\nPines Beach\nNew Zealand 34694", "en", []found{{EntityStreetAddress, "Apt. 805\nPines Beach\nNew Zealand 34694"}}},
 		{"english zip field", "my zip code is 94107", "en", []found{{EntityStreetAddress, "94107"}}},
 		{"not a code: amount", "pagué 12345 Euros", "es", nil},
 		{"not a code: street number after it", "62314 Mellemvej 32", "en", []found{{EntityStreetAddress, "62314"}, {EntityStreetAddress, "Mellemvej 32"}}},
@@ -111,6 +114,7 @@ func TestStreetShapes(t *testing.T) {
 	}{
 		{"hungarian abbreviated type", "It is at Király u. 15. near the river", []found{{EntityStreetAddress, "Király u. 15."}}},
 		{"hungarian square", "send it to Erzsébet tér 19.", []found{{EntityStreetAddress, "Erzsébet tér 19."}}},
+		{"estonian lower-case type", "see you at Luite tee 87 then", []found{{EntityStreetAddress, "Luite tee 87"}}},
 		{"norwegian lower-case type", "the office is in Trenerys gate 232 now", []found{{EntityStreetAddress, "Trenerys gate 232"}}},
 		{"number before a type-first street", "Sofie lives on 69 Av Sidi Lakhmi street.", []found{{EntityPerson, "Sofie"}, {EntityStreetAddress, "69 Av Sidi Lakhmi"}}},
 		{"str after the name", "he lives at 136 Filadelfeos Str., Klirou", []found{{EntityStreetAddress, "136 Filadelfeos Str."}, {EntityLocation, "Klirou"}}},

@@ -31,6 +31,7 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 		spans = streetsOverNames(d, spans)
 	}
 	if d.anyDigit {
+		spans = zipsAfterPlaces(d, spans)
 		spans = namedStreetsBeforeZip(d, spans)
 	}
 	hasAddr := false
@@ -955,4 +956,42 @@ func regionCodeAt(d *doc, toks []token, k int) (int, bool) {
 		return 0, false
 	}
 	return t.end, true
+}
+
+// zipsAfterPlaces marks the postal code written right after a place on
+// the same line ("in København K 1421", "Barcelona 08014", "ÖVERTURINGEN
+// 840 24"): four to six digits (or the Swedish "NNN NN") that end the
+// number, not a year.
+func zipsAfterPlaces(d *doc, spans []Span) []Span {
+	toks := d.tokens()
+	n := len(spans)
+	for si := 0; si < n; si++ {
+		p := spans[si]
+		if p.Type != EntityLocation || p.Recognizer != "location" {
+			continue
+		}
+		k := tokAtOrAfter(toks, p.End)
+		if k >= len(toks) || toks[k].kind != tokNum || !toks[k].gap || toks[k].nl {
+			continue
+		}
+		l := toks[k].end - toks[k].start
+		if l < 3 || l > 6 {
+			continue
+		}
+		if l == 4 && (d.text[toks[k].start] == '1' && d.text[toks[k].start+1] == '9' || d.text[toks[k].start] == '2' && d.text[toks[k].start+1] == '0') {
+			continue // a year: "Madrid 2019"
+		}
+		e, ok := zipAt(d, toks, k)
+		if !ok || l == 3 && e == toks[k].end {
+			continue // three digits only as "840 24"
+		}
+		if si+1 < len(spans) && spans[si+1].Start < e {
+			continue // already a span there
+		}
+		spans = append(spans, Span{Start: toks[k].start, End: e, Type: zipType(d), Score: 0.55, Recognizer: "street_address"})
+	}
+	if len(spans) > n {
+		slices.SortFunc(spans, func(x, y Span) int { return x.Start - y.Start })
+	}
+	return spans
 }
