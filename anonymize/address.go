@@ -688,7 +688,7 @@ func numberMarkerAt(d *doc, toks []token, k int) (int, bool) {
 
 // unambiguousTypes are street types written first that are not also
 // common words of English or Spanish prose ("via", "place", "route" are).
-var unambiguousTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", "carretera", "ctra", "ul", "al", "trg", "carrer", "passeig",
+var unambiguousTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", "carretera", "ctra", "ul", "trg", "carrer", "passeig",
 	"avinguda", "pza", "pso", "pº", "glorieta", "travesía", "travesia", "rua", "rue", "ulica", "ulitsa", "pz", "avd", "urb", "cno", "gta", "pje",
 	"urbanización", "urbanizacion", "prolongación", "prolongacion", "raval", "rúa",
 	"λεωφόρος", "λεωφ", "οδός", "οδος", "улица", "ул", "проспект", "просп", "переулок", "бульвар", "шоссе", "вулиця", "вул")
@@ -729,6 +729,9 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 	}
 	if w == "c" && !slash {
 		return 0, 0, false // "C" alone is a letter, not "C/"
+	}
+	if (w == "al" || w == "ul" || w == "pl") && j == i+1 {
+		return 0, 0, false // "al", "pl" without their full stop are words ("al espacio")
 	}
 	lowerType := !t.cap
 	k := j
@@ -783,6 +786,24 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 		}
 	}
 	if words == 0 {
+		return 0, 0, false
+	}
+	// A lower-case name needs a type that is no other word or
+	// abbreviation: "Av. embajadores 23", not "Cl. serico 118" (chloride)
+	// or "vía oral y morfina 5".
+	if lowerName && !unambiguousTypes[w] {
+		return 0, 0, false
+	}
+	// The name needs a word that is not a particle: "AV de 1" is a
+	// visual acuity.
+	content := false
+	for m := j; m < k; m++ {
+		if toks[m].kind == tokNum || toks[m].kind == tokWord && (toks[m].cap || !(streetParticles[d.lower(toks[m])] || placeInner[d.lower(toks[m])])) {
+			content = true
+			break
+		}
+	}
+	if !content {
 		return 0, 0, false
 	}
 	// The name must not end in a function word: "Calle de".

@@ -35,6 +35,13 @@ func TestSpanishStreets(t *testing.T) {
 		{"postal code is not the building number", "Avenida de la Constitución 13600 Alcázar de San Juan", []found{{EntityStreetAddress, "Avenida de la Constitución"}}},
 		{"C.P. is not a door", "Avda. Purísima Concepción 6, 1o A C.P. 51001", []found{{EntityStreetAddress, "Avda. Purísima Concepción 6, 1o A"}}},
 		{"a number ending a sentence stays out", "Área 3400. C/ Dr. Esquerdo 46.", []found{{EntityStreetAddress, "C/ Dr. Esquerdo 46"}}},
+		{"not a street: visual acuity", "presentó una AV de 0,8 con corrección", nil},
+		{"not a street: al without its full stop", "adyacentes al espacio discal D10-D11.", nil},
+		{"not a street: an abbreviation before a lower-case word", "K sérico 4,2 mmol/l Cl. serico 118 mmol/l", nil},
+		{"not a street: vía with a lower-case word", "Enantyun 25/8 h vía oral y morfina 5 mg", nil},
+		{"street named with a weekday", "Facultad. C/ Domingo Miral s/n, 50009 Zaragoza", []found{{EntityStreetAddress, "C/ Domingo Miral s/n"}}},
+		{"street with a cardinal point", "Hospital del Sureste Ronda del Sur, 10, 28500 Arganda", []found{{EntityStreetAddress, "Ronda del Sur, 10"}}},
+		{"polish avenue", "al. Jerozolimskie 65", []found{{EntityStreetAddress, "al. Jerozolimskie 65"}}},
 		{"not a street: lower-case type and word", "te lo mando via email 2 veces", nil},
 		{"not a street: type then function word", "the place to be 5 times", nil},
 	}
