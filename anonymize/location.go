@@ -162,7 +162,7 @@ var placeFields = wordSet("where", "city", "town", "country", "location", "ciuda
 // after a strong place cue ("flew to Staxroith", "grew up in Remniku",
 // "Where: Upton Scudamore"): given names and common words are left out.
 func cuedPlaces(d *doc, toks []token, found []Span) []Span {
-	var out []Span
+	out := fieldPlaces(d, toks)
 	for i := 1; i < len(toks); i++ {
 		t := toks[i]
 		if t.kind != tokWord || !t.cap || t.flags&(gFirst|gCommon|gStop|gMonth|gWeekday|gTitle) != 0 {
@@ -289,4 +289,55 @@ func placeContext(d *doc, toks []token, found []Span, i, k int) bool {
 		return true
 	}
 	return false
+}
+
+// placeNameFields are field labels whose value is the name of a place
+// ("where" and "location" may be a venue).
+var placeNameFields = wordSet("city", "town", "country", "state", "county", "region", "province", "ciudad", "país", "pais", "localidad",
+	"municipio", "provincia", "estado", "región", "comunidad", "población", "poblacion")
+
+// fieldPlaces reads the value of a place field ("Localidad/ Provincia:
+// La Habana.", "City: Cdad. Real", "Provincia: San Lucas, Coyoacan,
+// CDMX"): each comma-separated part of the rest of the line, of one to
+// four words that start with a capital or an article before one.
+func fieldPlaces(d *doc, toks []token) []Span {
+	var out []Span
+	for i := 2; i < len(toks); i++ {
+		if toks[i-1].kind != tokPunct || d.str(toks[i-1]) != ":" || toks[i].nl || toks[i-2].kind != tokWord || !placeNameFields[d.lower(toks[i-2])] {
+			continue
+		}
+		k := i
+		for part := 0; part < 4 && k < len(toks) && !toks[k].nl; part++ {
+			t := toks[k]
+			if t.kind != tokWord || !t.cap && !(placeInner[d.lower(t)] && k+1 < len(toks) && toks[k+1].cap) || t.flags&(gMonth|gWeekday|gTitle) != 0 {
+				break
+			}
+			start, end := t.start, t.end
+			m := k + 1
+			for w := 1; m < len(toks) && w < 4 && !toks[m].nl; w++ {
+				tm := toks[m]
+				if tm.kind == tokWord && tm.allCap && !toks[k].allCap {
+					break // "Ciudad de México CDMX": an abbreviation of its own
+				}
+				if tm.kind == tokWord && tm.gap {
+					end, m = tm.end, m+1
+					continue
+				}
+				// "Cdad. Real", "D.F."
+				if d.str(tm) == "." && !tm.gap && m+1 < len(toks) && toks[m+1].kind == tokWord && toks[m+1].cap && !toks[m+1].nl &&
+					toks[m-1].end-toks[m-1].start <= 4 {
+					end, m = toks[m+1].end, m+2
+					continue
+				}
+				break
+			}
+			out = append(out, Span{Start: start, End: end, Type: EntityLocation, Score: 0.6, Recognizer: "location"})
+			if m < len(toks) && d.str(toks[m]) == "," && !toks[m].nl {
+				k = m + 1
+				continue
+			}
+			break
+		}
+	}
+	return out
 }

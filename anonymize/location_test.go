@@ -18,6 +18,9 @@ func TestLocations(t *testing.T) {
 		{"town after a town and a comma", "Localidad/ Provincia: Torrelodones, Madrid.", []found{{EntityLocation, "Torrelodones"}, {EntityLocation, "Madrid"}}, "es"},
 		{"town after a postal code and a full stop", "Av. Galaxia 6, esc. 2, 2ºb 28023. Madrid E-mail", []found{{EntityStreetAddress, "Av. Galaxia 6, esc. 2, 2ºb"}, {EntityLocation, "28023"}, {EntityLocation, "Madrid"}}, "es"},
 		{"not a place: an acronym in brackets", "Tomografía Axial Computerizada (TAC) de muñeca", nil, "es"},
+		{"place field with an article", "Localidad/ Provincia: La Habana.\nCP: 11300.", []found{{EntityLocation, "La Habana"}, {EntityLocation, "11300"}}, "es"},
+		{"place field with an abbreviation", "Localidad/ Provincia: Cdad. Real.", []found{{EntityLocation, "Cdad. Real"}}, "es"},
+		{"place field with several places", "Provincia: San Lucas, Coyoacan, CDMX.", []found{{EntityLocation, "San Lucas"}, {EntityLocation, "Coyoacan"}, {EntityLocation, "CDMX"}}, "es"},
 		{"lower-case country after a cue", "i'm originally from switzerland", []found{{EntityLocation, "switzerland"}}, ""},
 		{"lower-case city needs a cue", "paris was fun, we live in paris now", []found{{EntityLocation, "paris"}}, ""},
 		{"lower-case address ending in a country", "my address: 2613 avenida praia 1 suite 463, mohács, hungary 24743",
@@ -39,6 +42,38 @@ func TestLocations(t *testing.T) {
 			for i := range got {
 				if got[i] != tt.want[i] {
 					t.Errorf("Analyze(%q)[%d] = %v, want %v", tt.text, i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestFieldPlaces checks that only fields naming a place give their value
+// as places: "Where:" and "Location:" may name a venue.
+func TestFieldPlaces(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"City: Upton Scudamore", []string{"Upton Scudamore"}},
+		{"Provincia: Torrelodones, Madrid.", []string{"Torrelodones", "Madrid"}},
+		{"Where: Beerze Country Club.", nil},
+		{"Location: Kuncsorba Country Club", nil},
+		{"Ciudad: en casa", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			d := &doc{text: tt.text}
+			var got []string
+			for _, s := range fieldPlaces(d, d.tokens()) {
+				got = append(got, tt.text[s.Start:s.End])
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("fieldPlaces(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("fieldPlaces(%q)[%d] = %q, want %q", tt.text, i, got[i], tt.want[i])
 				}
 			}
 		})
