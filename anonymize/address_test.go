@@ -133,6 +133,7 @@ func TestStreetShapes(t *testing.T) {
 		{"not a street: lower-case compound in a capitalised text", "Eva went to the bakeryweg 18 times", []found{{EntityPerson, "Eva"}}},
 		{"not a street: lower-case word after a name", "Anna u 2 late?", []found{{EntityPerson, "Anna"}}},
 		{"not a street: gate number", "Boarding at Gate 23 now", nil},
+		{"not a town: a word after a unit inside a sentence", "I stayed in Suite 464 Tuesday and left", []found{{EntityStreetAddress, "Suite 464"}}},
 		{"not a unit: a number on the next line", "call the office\n930 167 3943", nil},
 	}
 	for _, tt := range tests {
@@ -173,6 +174,9 @@ func TestPostalBlocks(t *testing.T) {
 		{"one-letter region code", "address:\n0538 15 Millicent Drive\nMuel\n, Z\n 16518", "0538 15 Millicent Drive\nMuel\n, Z\n 16518"},
 		{"lower-case town before a code", "address:\n0605 πεντέλης 210 apt. 999\ndelmas, mp 35739", "0605 πεντέλης 210 apt. 999\ndelmas, mp 35739"},
 		{"town and state code on one line", "It is 7878 Rahu 37 Apt. 405 Sindi PR", "7878 Rahu 37 Apt. 405 Sindi PR"},
+		{"town and code after a unit", "I'll meet you at 41377 Schachterlweg 62 Apt. 501 POLSING OO after the concert.", "41377 Schachterlweg 62 Apt. 501 POLSING OO"},
+		{"town and lower-case code after a unit", "The office is at 2519 Semperweg 150 Suite 691 Birmensdorf nan", "2519 Semperweg 150 Suite 691 Birmensdorf nan"},
+		{"symbol opening a word of a city", "It's in Λεωφόρος Συγγρού 119\n Apt. 658\n ΑΓΙΟΣ ∆ΟΜΕΤΙΟΣ\n Cyprus (Greek) 25572", "Λεωφόρος Συγγρού 119\n Apt. 658\n ΑΓΙΟΣ ∆ΟΜΕΤΙΟΣ\n Cyprus (Greek) 25572"},
 		{"unit is not the street name", "address:\n9554 62 Rue Gafsa Apt. 981\nToronto\n, ON\n 82269", "9554 62 Rue Gafsa Apt. 981\nToronto\n, ON\n 82269"},
 	}
 	for _, tt := range tests {

@@ -264,8 +264,9 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 						break
 					}
 				}
-				// A symbol inside a word: "ΧΑΝ∆ΡΙΑ" (∆ is not a letter).
-				if m > j && tk.kind == tokPunct && !tk.gap && m+1 < len(toks) && !toks[m+1].gap && toks[m+1].kind == tokWord && toks[m-1].kind == tokWord && !strings.Contains(",.;:", d.str(tk)) {
+				// A symbol inside or opening a word: "ΧΑΝ∆ΡΙΑ", "ΑΓΙΟΣ
+				// ∆ΟΜΕΤΙΟΣ" (∆ is not a letter).
+				if m > j && tk.kind == tokPunct && !tk.nl && m+1 < len(toks) && !toks[m+1].gap && toks[m+1].kind == tokWord && toks[m-1].kind == tokWord && !strings.Contains(",.;:()-'\"", d.str(tk)) {
 					m++
 					continue
 				}
@@ -293,6 +294,13 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				break // a field label on the next line: "Mobile: …"
 			}
 			if !followedByAddressPart(d, toks, spans, dead, si, tokAt(ce), ce) && !runHasCountry(d, toks, j, tokAt(ce)) {
+				// After a unit on the same line, a town and a short code
+				// may close the address: "Apt. 501 POLSING OO", "Suite
+				// 691 Birmensdorf nan".
+				if e, ok := townClosingUnitLine(d, toks, end, j, tokAt(ce), nl); ok {
+					end = e
+					parts++
+				}
 				break
 			}
 			end = ce
@@ -994,4 +1002,54 @@ func zipsAfterPlaces(d *doc, spans []Span) []Span {
 		slices.SortFunc(spans, func(x, y Span) int { return x.Start - y.Start })
 	}
 	return spans
+}
+
+// townClosingUnitLine reads a town that closes a one-line address after
+// its unit: the run toks[from:to] of capitalised words right after the
+// unit's number ending at unitEnd on the same line, then an optional code of one
+// to three letters in any case, at the end of the line, the text or the
+// sentence. The run must be written in capitals, be a known place or be
+// followed by the code. It returns the end of the address.
+func townClosingUnitLine(d *doc, toks []token, unitEnd, from, to, nl int) (int, bool) {
+	if nl > 0 || from >= to || to > len(toks) {
+		return 0, false
+	}
+	// The address so far must end in a unit and its number: "Apt. 501".
+	k := from - 1
+	for k >= 0 && toks[k].end > unitEnd {
+		k--
+	}
+	if k < 1 || toks[k].end != unitEnd || toks[k].kind != tokNum {
+		return 0, false
+	}
+	u := k - 1
+	if u > 0 && (d.str(toks[u]) == "." || d.str(toks[u]) == "#") {
+		u--
+	}
+	if toks[u].kind != tokWord || toks[u].flags&gUnit == 0 {
+		return 0, false
+	}
+	endsAt := func(k int) bool {
+		return k >= len(toks) || toks[k].nl || toks[k].kind == tokPunct && strings.Contains(".,;!?", d.str(toks[k]))
+	}
+	e := toks[to-1].end
+	if to < len(toks) && toks[to].kind == tokWord && !toks[to].nl && toks[to].gap && utf8.RuneCountInString(d.str(toks[to])) <= 3 && endsAt(to+1) {
+		return toks[to].end, true
+	}
+	known := toks[from].flags&(gPlace|gPlaceStart) != 0
+	allCap := true
+	for q := from; q < to; q++ {
+		if toks[q].kind == tokWord && !toks[q].allCap {
+			allCap = false
+		}
+	}
+	// A town in capitals stands out even inside a sentence: "Apt. 501
+	// POLSING OO after the concert".
+	if allCap && to < len(toks) && toks[to].kind == tokWord && !toks[to].cap {
+		return e, true
+	}
+	if endsAt(to) && (allCap || known) {
+		return e, true
+	}
+	return 0, false
 }
