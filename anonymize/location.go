@@ -31,7 +31,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 	toks := d.tokens()
 	// A text written all in lower case ("i'm originally from
 	// switzerland") still names places: there countries count and cities
-	// need a place cue before them.
+	// need a place preposition before them (in, from, to, en…).
 	lowerText := !d.anyCap
 	if lowerText && d.anyFlags&(gPlace|gPlaceStart) == 0 {
 		return nil
@@ -49,7 +49,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 		// In lower case only words that are no common word, or that
 		// follow a place word, can be places (see below): skip the
 		// lookups for the rest.
-		if lowerText && t.flags&(gCommon|gStop) != 0 && !(i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])]) {
+		if lowerText && t.flags&(gCommon|gStop) != 0 && !(i > 0 && toks[i-1].kind == tokWord && toks[i-1].flags&gStop != 0 && placeCues[d.lower(toks[i-1])]) {
 			continue
 		}
 		// Longest match over up to maxWords words.
@@ -115,7 +115,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			// Lower case: a country that is no common word or name, or a
 			// place after a place cue.
 			switch {
-			case i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])] && wf&gStop == 0:
+			case i > 0 && toks[i-1].kind == tokWord && toks[i-1].flags&gStop != 0 && placeCues[d.lower(toks[i-1])] && wf&gStop == 0:
 			case bestFlag&gCountry != 0 && wf&(gCommon|gStop|gFirst|gLast) == 0:
 			case multi && bestFlag&gCountry != 0:
 			default:
@@ -142,6 +142,9 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 		}
 		out = append(out, Span{Start: t.start, End: bestEnd, Type: EntityLocation, Score: min(score, 0.9), Recognizer: "location"})
 		i = bestK
+	}
+	if lowerText {
+		return out // the cues below need capitalised words
 	}
 	return append(out, cuedPlaces(d, toks, out)...)
 }
@@ -302,6 +305,9 @@ var placeNameFields = wordSet("city", "town", "country", "state", "county", "reg
 // four words that start with a capital or an article before one.
 func fieldPlaces(d *doc, toks []token) []Span {
 	var out []Span
+	if strings.IndexByte(d.text, ':') < 0 {
+		return nil
+	}
 	for i := 2; i < len(toks); i++ {
 		if toks[i-1].kind != tokPunct || d.str(toks[i-1]) != ":" || toks[i].nl || toks[i-2].kind != tokWord || !placeNameFields[d.lower(toks[i-2])] {
 			continue
