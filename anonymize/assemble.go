@@ -840,7 +840,11 @@ func namedStreetsBeforeZip(d *doc, spans []Span) []Span {
 	text := d.text
 	for n := 0; n < len(spans); n++ {
 		z := spans[n]
-		if z.Recognizer != "street_address" || hasLetter(text[z.Start:z.End]) && !strings.HasPrefix(text[z.Start:z.End], "E-") {
+		isZip := z.Recognizer == "street_address" && (!hasLetter(text[z.Start:z.End]) || strings.HasPrefix(text[z.Start:z.End], "E-"))
+		// A town may stand for the postal code when floor details show
+		// the number is a building's: "Reyes Católicos, 19 - 5o. Sevilla".
+		isTown := z.Type == EntityLocation && z.Recognizer == "location"
+		if !isZip && !isTown {
 			continue
 		}
 		k := tokAtOrAfter(toks, z.Start)
@@ -856,6 +860,35 @@ func namedStreetsBeforeZip(d *doc, spans []Span) []Span {
 			continue
 		}
 		numEnd := toks[m].end
+		// Floor and door details after the number: ", 1º", " - 5o", ", 3 B".
+		floor := false
+		for steps := 0; steps < 3 && m >= 2; steps++ {
+			t := toks[m]
+			if t.kind == tokWord && !t.gap && toks[m-1].kind == tokNum && (strings.HasPrefix(d.str(t), "º") || strings.HasPrefix(d.str(t), "ª") || d.lower(t) == "o" || d.lower(t) == "a") {
+				m-- // "1º", "5o"
+			} else if t.kind == tokWord && utf8.RuneCountInString(d.str(t)) == 1 && t.cap && toks[m-1].kind == tokNum && t.gap {
+				m-- // "3 B"
+			} else if t.kind == tokWord && floorWords[d.lower(t)] && t.end-t.start > 2 {
+				m-- // "bajo"
+				if toks[m].kind == tokNum {
+					floor = true
+					break
+				}
+				continue
+			} else {
+				break
+			}
+			floor = true
+			// the floor number, then "," or "-" before it
+			if m >= 2 && toks[m].kind == tokNum && toks[m].end-toks[m].start <= 2 && (d.str(toks[m-1]) == "," || d.str(toks[m-1]) == "-") && toks[m-2].kind == tokNum {
+				m -= 2
+				break
+			}
+			break
+		}
+		if isTown && !floor {
+			continue
+		}
 		// The number: "46", "180-317", "s/n".
 		switch {
 		case toks[m].kind == tokNum && toks[m].end-toks[m].start <= 4:
