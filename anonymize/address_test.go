@@ -1,6 +1,9 @@
 package anonymize
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestSpanishStreets covers streets written type first, the way Spanish
 // and Latin American addresses are: abbreviations, number markers, lower
@@ -187,6 +190,56 @@ func TestPostalBlocks(t *testing.T) {
 			got := analyzeFound(a, tt.text)
 			if len(got) != 1 || got[0] != (found{EntityStreetAddress, tt.want}) {
 				t.Fatalf("Analyze(%q) = %v, want one STREET_ADDRESS %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+// addressHeavyTexts are 1 MB texts full of address pieces, the shapes
+// that made the assembler's searches quadratic.
+func addressHeavyTexts(size int) map[string]string {
+	return map[string]string{
+		"named streets":      strings.Repeat("Hospital. Doctor Esquerdo, 46. 28007 Madrid. ", size/45),
+		"streets in names":   strings.Repeat("Marqués de Valdecilla Avda. Valdecilla, s/n ", size/45),
+		"codes after places": strings.Repeat("in Bjert 6091 ", size/14),
+		"postal blocks":      strings.Repeat("address:\n25615 Tawastintie 72 Apt. 004\nKNIVSTA, nan 18237\n", size/56),
+	}
+}
+
+// TestAnalyzeLargeAddressMessages checks that address-heavy 1 MB texts
+// give sorted, non-overlapping spans (their time is watched by
+// BenchmarkAnalyzeAddressHeavy).
+func TestAnalyzeLargeAddressMessages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large inputs")
+	}
+	a := DefaultAnalyzer()
+	for name, text := range addressHeavyTexts(1 << 20) {
+		t.Run(name, func(t *testing.T) {
+			spans := a.Analyze(text, WithLanguage("es"))
+			if len(spans) == 0 {
+				t.Fatal("no spans")
+			}
+			prev := 0
+			for _, s := range spans {
+				if s.Start < prev || s.End > len(text) || s.End <= s.Start {
+					t.Fatalf("bad span %+v after %d", s, prev)
+				}
+				prev = s.End
+			}
+		})
+	}
+}
+
+// BenchmarkAnalyzeAddressHeavy times the 1 MB address-heavy texts; the
+// time per text must grow linearly with its size.
+func BenchmarkAnalyzeAddressHeavy(b *testing.B) {
+	a := DefaultAnalyzer()
+	for name, text := range addressHeavyTexts(1 << 20) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				a.Analyze(text, WithLanguage("es"))
 			}
 		})
 	}

@@ -329,9 +329,16 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 			}
 		}
 		s.End = end
-		// Swallow anything the assembled span now covers.
-		for n := range spans {
-			if n != si && !dead[n] && spans[n].Start >= s.Start && spans[n].End <= s.End && !spans[n].Validated {
+		// Swallow anything the assembled span now covers: spans after it
+		// that start before its end, spans before it that start after
+		// its new start.
+		for n := si + 1; n < len(spans) && spans[n].Start < s.End; n++ {
+			if !dead[n] && spans[n].End <= s.End && !spans[n].Validated {
+				dead[n] = true
+			}
+		}
+		for n := si - 1; n >= 0 && spans[n].Start >= s.Start; n-- {
+			if !dead[n] && spans[n].End <= s.End && !spans[n].Validated {
 				dead[n] = true
 			}
 		}
@@ -492,10 +499,12 @@ func zipAt(d *doc, toks []token, k int) (int, bool) {
 }
 
 // spanStartingAt returns the index of a live span other than self that
-// starts at pos, or -1.
+// starts at pos, or -1. pos lies after spans[self]: the spans after self
+// are still sorted by start (only spans[self] is being extended), so the
+// search stops at the first one starting after pos.
 func spanStartingAt(spans []Span, dead []bool, self, pos int) int {
-	for n := range spans {
-		if n != self && (dead == nil || !dead[n]) && spans[n].Start == pos {
+	for n := self + 1; n < len(spans) && spans[n].Start <= pos; n++ {
+		if (dead == nil || !dead[n]) && spans[n].Start == pos {
 			return n
 		}
 	}
@@ -614,6 +623,7 @@ func startsWithNum(toks []token, k int) bool { return k < len(toks) && toks[k].k
 // building number.
 func addressBlockBefore(d *doc, toks []token, spans []Span, dead []bool, self, k int) (int, bool) {
 	cities := 0
+	before := self // the spans before this index are searched for parts
 	for steps := 0; k > 0 && k < len(toks) && steps < 8; steps++ {
 		// Separators before toks[k].
 		m := k - 1
@@ -627,11 +637,18 @@ func addressBlockBefore(d *doc, toks []token, spans []Span, dead []bool, self, k
 		if len(gap) > 8 || strings.Trim(gap, " ,\n\r\t") != "" || strings.Count(gap, "\n") > 2 {
 			return 0, false
 		}
-		// A span ending here.
+		// A span ending here: one of the last live spans before self
+		// (the spans do not overlap, so it is the nearest ones).
 		n := -1
-		for q := range spans {
-			if q != self && !dead[q] && spans[q].End == toks[m].end {
+		for q, live := before-1, 0; q >= 0 && live < 4; q-- {
+			if dead[q] {
+				continue
+			}
+			live++
+			if spans[q].End == toks[m].end {
 				n = q
+				before = q
+				break
 			}
 		}
 		if n >= 0 {
@@ -693,13 +710,19 @@ func addressBlockBefore(d *doc, toks []token, spans []Span, dead []bool, self, k
 	return 0, false
 }
 
+// tokAtOrAfter returns the index of the first token starting at or after
+// pos (binary search: tokens are sorted).
 func tokAtOrAfter(toks []token, pos int) int {
-	for i := range toks {
-		if toks[i].start >= pos {
-			return i
+	lo, hi := 0, len(toks)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if toks[m].start < pos {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
-	return len(toks)
+	return lo
 }
 
 func hasDigit(s string) bool {
@@ -713,9 +736,13 @@ func hasDigit(s string) bool {
 
 // overlapsHard reports whether [s, e) overlaps a span other than self that
 // an address may not swallow: anything but an unvalidated name or place.
+//
+// [s, e) lies before spans[self] (the callers walk backward from it), and
+// spans do not overlap, so only the spans just before self can overlap
+// it: the search looks at the eight before self.
 func overlapsHard(spans []Span, self, s, e int) bool {
-	for n := range spans {
-		if n != self && spans[n].Start < e && s < spans[n].End &&
+	for n := self - 1; n >= 0 && n >= self-8; n-- {
+		if spans[n].Start < e && s < spans[n].End &&
 			(spans[n].Validated || spans[n].Type != EntityPerson && spans[n].Type != EntityLocation) {
 			return true
 		}
@@ -768,65 +795,78 @@ func runHasCountry(d *doc, toks []token, from, to int) bool {
 func streetsOverNames(d *doc, spans []Span) []Span {
 	toks := d.tokens()
 	text := d.text
-	changed := false
+	var out []Span // nil until a street is placed
+	placed := Span{}
 	for n := 0; n < len(spans); n++ {
 		sp := spans[n]
-		if sp.Validated || sp.Type != EntityPerson && sp.Type != EntityLocation {
+		// A span after a street placed just before: keep its part outside.
+		if out != nil && sp.Start < placed.End {
+			if sp.Validated || sp.End <= placed.End || sp.Type == EntityStreetAddress {
+				if !sp.Validated {
+					continue
+				}
+			} else {
+				sp.Start = placed.End
+				for sp.Start < sp.End && strings.IndexByte(" ,.", text[sp.Start]) >= 0 {
+					sp.Start++
+				}
+				if sp.End <= sp.Start || !hasLetter(text[sp.Start:sp.End]) && !hasDigit(text[sp.Start:sp.End]) {
+					continue
+				}
+			}
+		}
+		if st, ok := streetInName(d, toks, spans, n); ok && (out == nil || st.Start >= placed.End) {
+			if out == nil {
+				out = make([]Span, 0, len(spans)+1)
+				out = append(out, spans[:n]...)
+			}
+			// The name keeps the words before the street.
+			sp.End = trimRightSeps(text, sp.Start, st.Start)
+			if sp.End > sp.Start && text[sp.End-1] == '.' && sp.Type == EntityPerson && strings.Count(text[sp.Start:sp.End], " ") == 0 {
+				sp.End-- // not "Arvelo."
+			}
+			if sp.End > sp.Start && (hasLetter(text[sp.Start:sp.End]) || hasDigit(text[sp.Start:sp.End])) {
+				out = append(out, sp)
+			}
+			out = append(out, st)
+			placed = st
 			continue
 		}
-		for q := tokAtOrAfter(toks, sp.Start); q < len(toks) && toks[q].start < sp.End; q++ {
-			tq := toks[q]
-			if tq.kind != tokWord || tq.flags&gStreetPrefix == 0 || !tq.cap && !unambiguousTypes[d.lower(tq)] {
-				continue
-			}
-			e, score, ok := prefixStreet(d, toks, q)
-			if !ok || score < 0.7 || e <= sp.End {
-				continue
-			}
-			st := Span{Start: tq.start, End: e, Type: EntityStreetAddress, Score: score, Recognizer: "street_address"}
-			// Nothing validated may be in the way.
-			blocked := false
-			for _, o := range spans {
-				if o.Validated && o.Start < st.End && st.Start < o.End {
-					blocked = true
-				}
-			}
-			if blocked {
-				break
-			}
-			// Cut every other unvalidated span to its part outside the street.
-			out := spans[:0]
-			for _, o := range spans {
-				if o.Start < st.End && st.Start < o.End {
-					if o.Start < st.Start {
-						o.End = trimRightSeps(text, o.Start, st.Start)
-						if o.End > o.Start && text[o.End-1] == '.' && o.Type == EntityPerson && strings.Count(text[o.Start:o.End], " ") == 0 {
-							o.End-- // not "Arvelo."
-						}
-					} else if o.End > st.End && o.Type != EntityStreetAddress {
-						o.Start = st.End
-						for o.Start < o.End && strings.IndexByte(" ,.", text[o.Start]) >= 0 {
-							o.Start++
-						}
-					} else {
-						continue
-					}
-					if o.End <= o.Start || !hasLetter(text[o.Start:o.End]) && !hasDigit(text[o.Start:o.End]) {
-						continue
-					}
-				}
-				out = append(out, o)
-			}
-			spans = append(out, st)
-			changed = true
-			n = -1 // spans moved: start over (each street is placed once)
-			break
+		if out != nil {
+			out = append(out, sp)
 		}
 	}
-	if changed {
-		slices.SortFunc(spans, func(x, y Span) int { return x.Start - y.Start })
+	if out == nil {
+		return spans
 	}
-	return spans
+	return out
+}
+
+// streetInName returns the type-first street, with its number, that
+// starts inside the unvalidated name or place spans[n] and ends after it,
+// unless a validated span is in its way.
+func streetInName(d *doc, toks []token, spans []Span, n int) (Span, bool) {
+	sp := spans[n]
+	if sp.Validated || sp.Type != EntityPerson && sp.Type != EntityLocation {
+		return Span{}, false
+	}
+	for q := tokAtOrAfter(toks, sp.Start); q < len(toks) && toks[q].start < sp.End; q++ {
+		tq := toks[q]
+		if tq.kind != tokWord || tq.flags&gStreetPrefix == 0 || !tq.cap && !unambiguousTypes[d.lower(tq)] {
+			continue
+		}
+		e, score, ok := prefixStreet(d, toks, q)
+		if !ok || score < 0.7 || e <= sp.End {
+			continue
+		}
+		for m := n + 1; m < len(spans) && spans[m].Start < e; m++ {
+			if spans[m].Validated {
+				return Span{}, false
+			}
+		}
+		return Span{Start: tq.start, End: e, Type: EntityStreetAddress, Score: score, Recognizer: "street_address"}, true
+	}
+	return Span{}, false
 }
 
 // namedStreetsBeforeZip reads a street written without its type, as a
@@ -838,6 +878,7 @@ func streetsOverNames(d *doc, spans []Span) []Span {
 func namedStreetsBeforeZip(d *doc, spans []Span) []Span {
 	toks := d.tokens()
 	text := d.text
+	var add []Span
 	for n := 0; n < len(spans); n++ {
 		z := spans[n]
 		isZip := z.Recognizer == "street_address" && (!hasLetter(text[z.Start:z.End]) || strings.HasPrefix(text[z.Start:z.End], "E-"))
@@ -934,41 +975,66 @@ func namedStreetsBeforeZip(d *doc, spans []Span) []Span {
 			continue
 		}
 		st := Span{Start: toks[first].start, End: numEnd, Type: EntityStreetAddress, Score: 0.6, Recognizer: "street_address"}
-		blocked := false
-		for _, o := range spans {
-			if o.Start < st.End && st.Start < o.End && (o.Validated || o.Type != EntityPerson && o.Type != EntityLocation && o.Type != EntityStreetAddress ||
-				o.Start < st.Start || o.End > st.End) {
-				blocked = true
-			}
-		}
-		if blocked {
+		if len(add) > 0 && add[len(add)-1].End > st.Start {
 			continue
 		}
-		if spanStartingAt(spans, nil, -1, st.Start) >= 0 && spans[spanStartingAt(spans, nil, -1, st.Start)].End == st.End {
-			continue // already read
-		}
-		out := spans[:0]
-		for _, o := range spans {
-			if o.Start < st.End && st.Start < o.End {
-				continue
+		// Only unvalidated names, places and address pieces inside the
+		// street give way (spans are sorted and do not overlap).
+		blocked := false
+		for m := firstEndingAfter(spans, st.Start); m < len(spans) && spans[m].Start < st.End; m++ {
+			o := spans[m]
+			if o.Type == EntityStreetAddress && o.Start == st.Start && o.End == st.End {
+				blocked = true // already read
+				break
 			}
-			out = append(out, o)
+			if o.Validated || o.Type != EntityPerson && o.Type != EntityLocation && o.Type != EntityStreetAddress || o.Start < st.Start || o.End > st.End {
+				blocked = true
+				break
+			}
 		}
-		spans = append(out, st)
-		slices.SortFunc(spans, func(x, y Span) int { return x.Start - y.Start })
-		n = -1 // spans moved: start over
+		if !blocked {
+			add = append(add, st)
+		}
 	}
-	return spans
+	if len(add) == 0 {
+		return spans
+	}
+	// Drop what the new streets cover, then merge the two sorted lists.
+	out := make([]Span, 0, len(spans)+len(add))
+	a := 0
+	for _, o := range spans {
+		for a < len(add) && add[a].End <= o.Start {
+			out = append(out, add[a])
+			a++
+		}
+		if a < len(add) && o.Start < add[a].End && add[a].Start < o.End {
+			continue
+		}
+		out = append(out, o)
+	}
+	return append(out, add[a:]...)
 }
 
-// spanEndingAt reports whether a span of type typ ends at pos.
-func spanEndingAt(spans []Span, pos int, typ string) bool {
-	for _, s := range spans {
-		if s.End == pos && s.Type == typ {
-			return true
+// firstEndingAfter returns the index of the first span that ends after
+// pos, in spans sorted by start that do not overlap (so sorted by end).
+func firstEndingAfter(spans []Span, pos int) int {
+	lo, hi := 0, len(spans)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if spans[m].End <= pos {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
-	return false
+	return lo
+}
+
+// spanEndingAt reports whether a span of type typ ends at pos, in spans
+// sorted by start that do not overlap.
+func spanEndingAt(spans []Span, pos int, typ string) bool {
+	m := firstEndingAfter(spans, pos-1)
+	return m < len(spans) && spans[m].End == pos && spans[m].Type == typ
 }
 
 // regionCodeAt matches a short region code written before a postal code,
