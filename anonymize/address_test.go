@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 )
@@ -242,5 +243,41 @@ func BenchmarkAnalyzeAddressHeavy(b *testing.B) {
 				a.Analyze(text, WithLanguage("es"))
 			}
 		})
+	}
+}
+
+// TestAnalyzeAddressPiecesProperty runs texts made of random address
+// pieces through Analyze (en and es) and checks its promise: sorted,
+// non-overlapping spans on the text. The assembler once returned a lone
+// building number inside the address it belonged to ("n 12 Av. CP 15 s
+// nºbajonº Cyprus"), which made Engine.Anonymize panic.
+func TestAnalyzeAddressPiecesProperty(t *testing.T) {
+	a := DefaultAnalyzer()
+	pieces := []string{"C/", "Av.", "Avda", ".", ",", "\n", "º", "ª", "s/n", "s", "/", "n", "-", "E-", "E", ":", "CP", "Calle", "calle", "Madrid",
+		"28013", "12", "5", "3B", "nº", "No.", "#", "Apt.", "Suite", "apt", "(", ")", "Λ.", "ΧΑΝ∆ΡΙΑ", "∆", "u.", "tér", "gate", "Str.", "Rue", "rue",
+		"the", "corner", "of", "and", "Doctor", "Esquerdo", "Provincia", "Localidad", "nan", "NO", "ON", "Spain", "New", "Zealand", "km", "bajo",
+		"A", "B", "Cyprus", "(Greek)", "Hammarvägen", "15", "PSC", "Box", "APO", "AE", "09012", "uscgc", "fpo", "ae", "Sevilla", "España", "1º",
+		"2ºb", "3.º", "ul.", "al.", "Pso.", "Dr.", "Hospital", "Mar", "Domingo", " ", "  ", "x", "1234", "123 45", "7412", "SL"}
+	texts := []string{"n 12 Av. CP 15 s nºbajonº Cyprus Dr.rue ", "Pso.CP28013 1234 Esquerdo 5 . Provincia E-ZealandSpain  "}
+	r := rand.New(rand.NewSource(1))
+	for range 20000 {
+		var b strings.Builder
+		for n := 1 + r.Intn(14); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+			if r.Intn(3) > 0 {
+				b.WriteByte(' ')
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	for i, text := range texts {
+		lang := []string{"en", "es"}[i%2]
+		prev := 0
+		for _, s := range a.Analyze(text, WithLanguage(lang)) {
+			if s.Start < prev || s.End > len(text) || s.End <= s.Start {
+				t.Fatalf("Analyze(%q, %s): span %+v overlaps or is out of order (previous end %d)", text, lang, s, prev)
+			}
+			prev = s.End
+		}
 	}
 }

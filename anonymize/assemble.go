@@ -372,7 +372,38 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 		res = append(res, extra...)
 		slices.SortFunc(res, func(x, y Span) int { return x.Start - y.Start })
 	}
-	return townsAfterStreets(d, toks, res)
+	return noOverlaps(text, townsAfterStreets(d, toks, res))
+}
+
+// noOverlaps makes spans sorted by start non-overlapping, as Analyze
+// promises: a span inside the one before it is dropped, one that sticks
+// out keeps its own part; a validated span keeps its whole extent.
+func noOverlaps(text string, spans []Span) []Span {
+	out := spans[:0]
+	for _, s := range spans {
+		if n := len(out); n > 0 && s.Start < out[n-1].End {
+			p := &out[n-1]
+			switch {
+			case s.Validated && !p.Validated:
+				p.End = trimRightSeps(text, p.Start, s.Start)
+				if p.End <= p.Start {
+					out = out[:n-1]
+				}
+			case s.End <= p.End:
+				continue
+			default:
+				s.Start = p.End
+				for s.Start < s.End && strings.IndexByte(" ,.;:\n\t", text[s.Start]) >= 0 {
+					s.Start++
+				}
+				if s.Start >= s.End {
+					continue
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // townsAfterStreets marks the town written after a street and a comma on
@@ -735,7 +766,8 @@ func hasDigit(s string) bool {
 }
 
 // overlapsHard reports whether [s, e) overlaps a span other than self that
-// an address may not swallow: anything but an unvalidated name or place.
+// an address may not swallow: anything but an unvalidated name or place
+// (a Spanish postal code is a LOCATION but stays a piece of its own).
 //
 // [s, e) lies before spans[self] (the callers walk backward from it), and
 // spans do not overlap, so only the spans just before self can overlap
@@ -743,7 +775,7 @@ func hasDigit(s string) bool {
 func overlapsHard(spans []Span, self, s, e int) bool {
 	for n := self - 1; n >= 0 && n >= self-8; n-- {
 		if spans[n].Start < e && s < spans[n].End &&
-			(spans[n].Validated || spans[n].Type != EntityPerson && spans[n].Type != EntityLocation) {
+			(spans[n].Validated || spans[n].Type != EntityPerson && spans[n].Type != EntityLocation || spans[n].Recognizer == "street_address") {
 			return true
 		}
 	}
