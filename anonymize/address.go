@@ -90,11 +90,11 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 		return toks[k].flags&gStop == 0 || nameParticles[d.lower(toks[k])]
 	}
 	for i := 0; i < len(toks); i++ {
-		t := toks[i]
+		t := &toks[i]
 		if t.kind != tokWord {
 			continue
 		}
-		w := d.lower(t)
+		w := d.lower(*t)
 		f := t.flags
 		// Units: "Apt. 117", "Suite 464", "P.O. Box 149", "PSC 3294, Box 9168".
 		if f&gUnit != 0 {
@@ -461,7 +461,7 @@ func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
 	var out []Span
 	typ := zipType(d)
 	for i := 0; i < len(toks); i++ {
-		t := toks[i]
+		t := &toks[i]
 		switch t.kind {
 		case tokNum:
 			n := t.end - t.start

@@ -42,7 +42,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 	var keyBuf [64]byte
 	key := keyBuf[:0] // on the stack unless a place name runs longer
 	for i := 0; i < len(toks); i++ {
-		t := toks[i]
+		t := &toks[i]
 		if t.kind != tokWord || !t.cap && !shout || t.flags&(gPlace|gPlaceStart) == 0 {
 			continue
 		}
@@ -167,7 +167,7 @@ var placeFields = wordSet("where", "city", "town", "country", "location", "ciuda
 func cuedPlaces(d *doc, toks []token, found []Span) []Span {
 	out := fieldPlaces(d, toks)
 	for i := 1; i < len(toks); i++ {
-		t := toks[i]
+		t := &toks[i]
 		if t.kind != tokWord || !t.cap || t.flags&(gFirst|gCommon|gStop|gMonth|gWeekday|gTitle) != 0 {
 			continue
 		}
