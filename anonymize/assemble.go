@@ -27,6 +27,13 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 	if len(spans) == 0 {
 		return spans
 	}
+	if d.anyFlags&gStreetPrefix != 0 {
+		spans = streetsOverNames(d, spans)
+	}
+	if d.anyDigit {
+		spans = zipsAfterPlaces(d, spans)
+		spans = namedStreetsBeforeZip(d, spans)
+	}
 	hasAddr := false
 	for _, s := range spans {
 		if s.Type == EntityStreetAddress || s.Type == EntityLocation {
@@ -54,6 +61,10 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 	}
 	dead := make([]bool, len(spans))
 	var extra []Span
+	// In Spanish the street, the postal code, the town and the country
+	// written on one line are separate pieces (street, then territory):
+	// the convention of Spanish annotation (MEDDOCAN CALLE/TERRITORIO).
+	pieces := zipType(d) == EntityLocation
 	for si := range spans {
 		s := &spans[si]
 		if dead[si] || s.Type != EntityStreetAddress && s.Type != EntityLocation {
@@ -67,7 +78,7 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 			// in a country, is one address.
 			sk := tokAt(s.Start)
 			if ns, ok := addressBlockBefore(d, toks, spans, dead, si, sk); ok &&
-				(strings.Contains(text[ns:s.Start], "\n") || sk < len(toks) && isCountryAt(d, toks, sk)) {
+				(strings.Contains(text[ns:s.Start], "\n") || !pieces && sk < len(toks) && isCountryAt(d, toks, sk)) {
 				s.Start = ns
 				s.Type = EntityStreetAddress
 				s.Score = max(s.Score, 0.6)
@@ -82,8 +93,14 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 		seedStart, seedK := s.Start, k
 		leadOnly := false // only a lone number was taken in
 		if ns, nk, ok := streetLineBefore(d, toks, spans, si, k); ok {
-			leadOnly = nk == k-1 && toks[nk].kind == tokNum && hasDigit(text[s.Start:s.End])
-			s.Start, k = ns, nk
+			lone := nk == k-1 && toks[nk].kind == tokNum
+			leadOnly = lone && hasDigit(text[s.Start:s.End])
+			// A street that opens with its type ("Av. Gaspar Aguilar,
+			// 90") starts there: only a building number written right
+			// before it joins ("35108 ul. Zamkowa 33").
+			if !(k < len(toks) && toks[k].flags&gStreetPrefix != 0 && !lone) {
+				s.Start, k = ns, nk
+			}
 		}
 		corner := false
 		if k >= 3 && toks[k].gap && d.lower(toks[k-3]) == "the" && d.lower(toks[k-2]) == "corner" && d.lower(toks[k-1]) == "of" {
@@ -115,6 +132,21 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				break
 			}
 			t := toks[j]
+			// A note in brackets after a part: "Cyprus (Greek)".
+			if parts > 0 && nl == 0 && d.str(t) == "(" && j+2 < len(toks) && toks[j+1].kind == tokWord && !toks[j+1].gap {
+				if q := j + 2; d.str(toks[q]) == ")" && !toks[q].gap || q+1 < len(toks) && toks[q].kind == tokWord && d.str(toks[q+1]) == ")" && !toks[q+1].gap {
+					for d.str(toks[q]) != ")" {
+						q++
+					}
+					end = toks[q].end
+					continue
+				}
+			}
+			if pieces && nl == 0 {
+				if n := spanStartingAt(spans, dead, si, t.start); n >= 0 && spans[n].Type == EntityLocation || n < 0 && t.kind == tokWord {
+					break
+				}
+			}
 			// Another address or place span starts here.
 			if n := spanStartingAt(spans, dead, si, t.start); n >= 0 && (spans[n].Type == EntityStreetAddress || spans[n].Type == EntityLocation) {
 				if nl > 0 {
@@ -168,6 +200,16 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				parts++
 				continue
 			}
+			// A region code written before the postal code, in any case:
+			// ", nan 18237", ", mp 35739", ", 32\n 60810", ", WHT\n 59050".
+			if parts > 0 && !(t.allCap && t.end-t.start >= 2 && t.end-t.start <= 3) {
+				if e, ok := regionCodeAt(d, toks, j); ok {
+					end = e
+					strong = true
+					parts++
+					continue
+				}
+			}
 			// A postal code: 12345, 12345-678, 53-320, 394 13, 7412 SL.
 			if t.kind == tokNum && t.end-t.start >= 3 && t.end-t.start <= 6 || t.kind == tokNum && t.end-t.start == 2 && j+2 < len(toks) && d.str(toks[j+1]) == "-" {
 				e, ok := zipAt(d, toks, j)
@@ -196,17 +238,42 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 			}
 			// A city: a short run of capitalised words, kept only when
 			// another part of the address follows.
-			if !t.cap {
-				break
+			// In a text written all in lower case the city is too.
+			lowerDoc := !d.anyCap
+			if !t.cap && !(lowerDoc && t.flags&(gStop|gVeryCommon) == 0) {
+				// A lower-case town before a region code and a postcode:
+				// "delmas, mp 35739".
+				if t.kind != tokWord || t.flags&gStop != 0 || j+2 >= len(toks) || d.str(toks[j+1]) != "," {
+					break
+				}
+				if _, ok := regionCodeAt(d, toks, j+2); !ok {
+					break
+				}
+				end = t.end
+				parts++
+				continue
 			}
 			m := j
 			ce := -1
 			for w := 0; m < len(toks) && w < 5 && (m == j || !toks[m].nl); w++ {
 				tk := toks[m]
-				if m > j && spanStartingAt(spans, dead, si, tk.start) >= 0 {
-					break
+				if m > j {
+					// A town named like a person ("St Georges") is still
+					// the town; any other span ends the run.
+					if n := spanStartingAt(spans, dead, si, tk.start); n >= 0 && (spans[n].Validated || spans[n].Type != EntityPerson) {
+						break
+					}
 				}
-				if tk.kind == tokWord && (tk.cap || placeInner[d.lower(tk)] || nameParticles[d.lower(tk)]) {
+				// A symbol inside or opening a word: "ΧΑΝ∆ΡΙΑ", "ΑΓΙΟΣ
+				// ∆ΟΜΕΤΙΟΣ" (∆ is not a letter).
+				if m > j && tk.kind == tokPunct && !tk.nl && m+1 < len(toks) && !toks[m+1].gap && toks[m+1].kind == tokWord && toks[m-1].kind == tokWord && !strings.Contains(",.;:()-'\"", d.str(tk)) {
+					m++
+					continue
+				}
+				if m > j && tk.kind == tokWord && tk.allCap && tk.end-tk.start <= 3 && !toks[j].allCap {
+					break // "Sindi PR": the region code is a part of its own
+				}
+				if tk.kind == tokWord && (tk.cap || lowerDoc && tk.flags&(gStop|gVeryCommon) == 0 || placeInner[d.lower(tk)] || nameParticles[d.lower(tk)]) {
 					ce = tk.end
 					m++
 					continue
@@ -227,6 +294,13 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				break // a field label on the next line: "Mobile: …"
 			}
 			if !followedByAddressPart(d, toks, spans, dead, si, tokAt(ce), ce) && !runHasCountry(d, toks, j, tokAt(ce)) {
+				// After a unit on the same line, a town and a short code
+				// may close the address: "Apt. 501 POLSING OO", "Suite
+				// 691 Birmensdorf nan".
+				if e, ok := townClosingUnitLine(d, toks, end, j, tokAt(ce), nl); ok {
+					end = e
+					parts++
+				}
 				break
 			}
 			end = ce
@@ -255,9 +329,16 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 			}
 		}
 		s.End = end
-		// Swallow anything the assembled span now covers.
-		for n := range spans {
-			if n != si && !dead[n] && spans[n].Start >= s.Start && spans[n].End <= s.End && !spans[n].Validated {
+		// Swallow anything the assembled span now covers: spans after it
+		// that start before its end, spans before it that start after
+		// its new start.
+		for n := si + 1; n < len(spans) && spans[n].Start < s.End; n++ {
+			if !dead[n] && spans[n].End <= s.End && !spans[n].Validated {
+				dead[n] = true
+			}
+		}
+		for n := si - 1; n >= 0 && spans[n].Start >= s.Start; n-- {
+			if !dead[n] && spans[n].End <= s.End && !spans[n].Validated {
 				dead[n] = true
 			}
 		}
@@ -291,7 +372,38 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 		res = append(res, extra...)
 		slices.SortFunc(res, func(x, y Span) int { return x.Start - y.Start })
 	}
-	return townsAfterStreets(d, toks, res)
+	return noOverlaps(text, townsAfterStreets(d, toks, res))
+}
+
+// noOverlaps makes spans sorted by start non-overlapping, as Analyze
+// promises: a span inside the one before it is dropped, one that sticks
+// out keeps its own part; a validated span keeps its whole extent.
+func noOverlaps(text string, spans []Span) []Span {
+	out := spans[:0]
+	for _, s := range spans {
+		if n := len(out); n > 0 && s.Start < out[n-1].End {
+			p := &out[n-1]
+			switch {
+			case s.Validated && !p.Validated:
+				p.End = trimRightSeps(text, p.Start, s.Start)
+				if p.End <= p.Start {
+					out = out[:n-1]
+				}
+			case s.End <= p.End:
+				continue
+			default:
+				s.Start = p.End
+				for s.Start < s.End && strings.IndexByte(" ,.;:\n\t", text[s.Start]) >= 0 {
+					s.Start++
+				}
+				if s.Start >= s.End {
+					continue
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // townsAfterStreets marks the town written after a street and a comma on
@@ -365,6 +477,9 @@ func followedByAddressPart(d *doc, toks []token, spans []Span, dead []bool, self
 	if n := spanStartingAt(spans, dead, self, t.start); n >= 0 && (spans[n].Type == EntityStreetAddress || spans[n].Type == EntityLocation) {
 		return true
 	}
+	if _, ok := regionCodeAt(d, toks, k); ok {
+		return true
+	}
 	if t.kind == tokNum {
 		_, ok := zipAt(d, toks, k)
 		return ok
@@ -378,7 +493,7 @@ func followedByAddressPart(d *doc, toks []token, spans []Span, dead []bool, self
 			return true
 		}
 	}
-	return t.kind == tokWord && t.flags&(gPlace|gPlaceStart) != 0 && t.cap
+	return t.kind == tokWord && t.flags&(gPlace|gPlaceStart) != 0 && (t.cap || !d.anyCap)
 }
 
 // zipAt matches a postal code at toks[k]: 3 to 6 digits, optionally
@@ -415,10 +530,12 @@ func zipAt(d *doc, toks []token, k int) (int, bool) {
 }
 
 // spanStartingAt returns the index of a live span other than self that
-// starts at pos, or -1.
+// starts at pos, or -1. pos lies after spans[self]: the spans after self
+// are still sorted by start (only spans[self] is being extended), so the
+// search stops at the first one starting after pos.
 func spanStartingAt(spans []Span, dead []bool, self, pos int) int {
-	for n := range spans {
-		if n != self && !dead[n] && spans[n].Start == pos {
+	for n := self + 1; n < len(spans) && spans[n].Start <= pos; n++ {
+		if (dead == nil || !dead[n]) && spans[n].Start == pos {
 			return n
 		}
 	}
@@ -502,7 +619,10 @@ func streetLineBefore(d *doc, toks []token, spans []Span, self, k int) (int, int
 				words++
 			}
 		case tokPunct:
-			ok = d.str(t) == "." && m > 0 && (toks[m-1].kind == tokWord && toks[m-1].end-toks[m-1].start <= 4 || toks[m-1].kind == tokNum)
+			// "Dr. …"; "Rákóczi út 13. Suite 104" (a unit after the
+			// street), but not "Área 3400. Dr Esquerdo 46" (a number and
+			// a full stop end a sentence).
+			ok = d.str(t) == "." && m > 0 && (toks[m-1].kind == tokWord && toks[m-1].end-toks[m-1].start <= 4 || toks[m-1].kind == tokNum && toks[k].flags&gUnit != 0)
 		}
 		if !ok {
 			break
@@ -534,6 +654,7 @@ func startsWithNum(toks []token, k int) bool { return k < len(toks) && toks[k].k
 // building number.
 func addressBlockBefore(d *doc, toks []token, spans []Span, dead []bool, self, k int) (int, bool) {
 	cities := 0
+	before := self // the spans before this index are searched for parts
 	for steps := 0; k > 0 && k < len(toks) && steps < 8; steps++ {
 		// Separators before toks[k].
 		m := k - 1
@@ -547,11 +668,18 @@ func addressBlockBefore(d *doc, toks []token, spans []Span, dead []bool, self, k
 		if len(gap) > 8 || strings.Trim(gap, " ,\n\r\t") != "" || strings.Count(gap, "\n") > 2 {
 			return 0, false
 		}
-		// A span ending here.
+		// A span ending here: one of the last live spans before self
+		// (the spans do not overlap, so it is the nearest ones).
 		n := -1
-		for q := range spans {
-			if q != self && !dead[q] && spans[q].End == toks[m].end {
+		for q, live := before-1, 0; q >= 0 && live < 4; q-- {
+			if dead[q] {
+				continue
+			}
+			live++
+			if spans[q].End == toks[m].end {
 				n = q
+				before = q
+				break
 			}
 		}
 		if n >= 0 {
@@ -613,13 +741,19 @@ func addressBlockBefore(d *doc, toks []token, spans []Span, dead []bool, self, k
 	return 0, false
 }
 
+// tokAtOrAfter returns the index of the first token starting at or after
+// pos (binary search: tokens are sorted).
 func tokAtOrAfter(toks []token, pos int) int {
-	for i := range toks {
-		if toks[i].start >= pos {
-			return i
+	lo, hi := 0, len(toks)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if toks[m].start < pos {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
-	return len(toks)
+	return lo
 }
 
 func hasDigit(s string) bool {
@@ -632,11 +766,16 @@ func hasDigit(s string) bool {
 }
 
 // overlapsHard reports whether [s, e) overlaps a span other than self that
-// an address may not swallow: anything but an unvalidated name or place.
+// an address may not swallow: anything but an unvalidated name or place
+// (a Spanish postal code is a LOCATION but stays a piece of its own).
+//
+// [s, e) lies before spans[self] (the callers walk backward from it), and
+// spans do not overlap, so only the spans just before self can overlap
+// it: the search looks at the eight before self.
 func overlapsHard(spans []Span, self, s, e int) bool {
-	for n := range spans {
-		if n != self && spans[n].Start < e && s < spans[n].End &&
-			(spans[n].Validated || spans[n].Type != EntityPerson && spans[n].Type != EntityLocation) {
+	for n := self - 1; n >= 0 && n >= self-8; n-- {
+		if spans[n].Start < e && s < spans[n].End &&
+			(spans[n].Validated || spans[n].Type != EntityPerson && spans[n].Type != EntityLocation || spans[n].Recognizer == "street_address") {
 			return true
 		}
 	}
@@ -677,4 +816,371 @@ func runHasCountry(d *doc, toks []token, from, to int) bool {
 		}
 	}
 	return false
+}
+
+// streetsOverNames gives a street written type first, with its number,
+// precedence over a name or place that overlaps it: streets are named
+// after people and places ("Av. Kansas City 92", "Pº Isabel la Católica
+// 1"), and a name guess may run into the street type that follows it
+// ("… Hospital Marqués de Valdecilla Avda. Valdecilla, s/n"). The name
+// keeps the words before the street.
+func streetsOverNames(d *doc, spans []Span) []Span {
+	toks := d.tokens()
+	text := d.text
+	var out []Span // nil until a street is placed
+	placed := Span{}
+	for n := 0; n < len(spans); n++ {
+		sp := spans[n]
+		// A span after a street placed just before: keep its part outside.
+		if out != nil && sp.Start < placed.End {
+			if sp.Validated || sp.End <= placed.End || sp.Type == EntityStreetAddress {
+				if !sp.Validated {
+					continue
+				}
+			} else {
+				sp.Start = placed.End
+				for sp.Start < sp.End && strings.IndexByte(" ,.", text[sp.Start]) >= 0 {
+					sp.Start++
+				}
+				if sp.End <= sp.Start || !hasLetter(text[sp.Start:sp.End]) && !hasDigit(text[sp.Start:sp.End]) {
+					continue
+				}
+			}
+		}
+		if st, ok := streetInName(d, toks, spans, n); ok && (out == nil || st.Start >= placed.End) {
+			if out == nil {
+				out = make([]Span, 0, len(spans)+1)
+				out = append(out, spans[:n]...)
+			}
+			// The name keeps the words before the street.
+			sp.End = trimRightSeps(text, sp.Start, st.Start)
+			if sp.End > sp.Start && text[sp.End-1] == '.' && sp.Type == EntityPerson && strings.Count(text[sp.Start:sp.End], " ") == 0 {
+				sp.End-- // not "Arvelo."
+			}
+			if sp.End > sp.Start && (hasLetter(text[sp.Start:sp.End]) || hasDigit(text[sp.Start:sp.End])) {
+				out = append(out, sp)
+			}
+			out = append(out, st)
+			placed = st
+			continue
+		}
+		if out != nil {
+			out = append(out, sp)
+		}
+	}
+	if out == nil {
+		return spans
+	}
+	return out
+}
+
+// streetInName returns the type-first street, with its number, that
+// starts inside the unvalidated name or place spans[n] and ends after it,
+// unless a validated span is in its way.
+func streetInName(d *doc, toks []token, spans []Span, n int) (Span, bool) {
+	sp := spans[n]
+	if sp.Validated || sp.Type != EntityPerson && sp.Type != EntityLocation {
+		return Span{}, false
+	}
+	for q := tokAtOrAfter(toks, sp.Start); q < len(toks) && toks[q].start < sp.End; q++ {
+		tq := toks[q]
+		if tq.kind != tokWord || tq.flags&gStreetPrefix == 0 || !tq.cap && !unambiguousTypes[d.lower(tq)] {
+			continue
+		}
+		e, score, ok := prefixStreet(d, toks, q)
+		if !ok || score < 0.7 || e <= sp.End {
+			continue
+		}
+		for m := n + 1; m < len(spans) && spans[m].Start < e; m++ {
+			if spans[m].Validated {
+				return Span{}, false
+			}
+		}
+		return Span{Start: tq.start, End: e, Type: EntityStreetAddress, Score: score, Recognizer: "street_address"}, true
+	}
+	return Span{}, false
+}
+
+// namedStreetsBeforeZip reads a street written without its type, as a
+// name and a number just before a postal code: "Doctor Esquerdo, 46.
+// 28007 Madrid", "Irunlarrea, 4 31008 Pamplona", "Hermanos Falcó, s/n -
+// 02006 Albacete". The name is one to four capitalised words that start
+// a line or follow a punctuation mark; a name or place guess over them
+// gives way.
+func namedStreetsBeforeZip(d *doc, spans []Span) []Span {
+	toks := d.tokens()
+	text := d.text
+	var add []Span
+	for n := 0; n < len(spans); n++ {
+		z := spans[n]
+		isZip := z.Recognizer == "street_address" && (!hasLetter(text[z.Start:z.End]) || strings.HasPrefix(text[z.Start:z.End], "E-"))
+		// A town may stand for the postal code when floor details show
+		// the number is a building's: "Reyes Católicos, 19 - 5o. Sevilla".
+		isTown := z.Type == EntityLocation && z.Recognizer == "location"
+		if !isZip && !isTown {
+			continue
+		}
+		k := tokAtOrAfter(toks, z.Start)
+		if k == 0 || toks[k].nl {
+			continue
+		}
+		// Separators: ". ", ", ", " - ".
+		m := k - 1
+		for seps := 0; m >= 0 && seps < 2 && toks[m].kind == tokPunct && strings.Contains(".,-", d.str(toks[m])) && !toks[m+1].nl; seps++ {
+			m--
+		}
+		if m < 0 || toks[m+1].nl {
+			continue
+		}
+		numEnd := toks[m].end
+		// Floor and door details after the number: ", 1º", " - 5o", ", 3 B".
+		floor := false
+		for steps := 0; steps < 3 && m >= 2; steps++ {
+			t := toks[m]
+			if t.kind == tokWord && !t.gap && toks[m-1].kind == tokNum && (strings.HasPrefix(d.str(t), "º") || strings.HasPrefix(d.str(t), "ª") || d.lower(t) == "o" || d.lower(t) == "a") {
+				m-- // "1º", "5o"
+			} else if t.kind == tokWord && utf8.RuneCountInString(d.str(t)) == 1 && t.cap && toks[m-1].kind == tokNum && t.gap {
+				m-- // "3 B"
+			} else if t.kind == tokWord && floorWords[d.lower(t)] && t.end-t.start > 2 {
+				m-- // "bajo"
+				if toks[m].kind == tokNum {
+					floor = true
+					break
+				}
+				continue
+			} else {
+				break
+			}
+			floor = true
+			// the floor number, then "," or "-" before it
+			if m >= 2 && toks[m].kind == tokNum && toks[m].end-toks[m].start <= 2 && (d.str(toks[m-1]) == "," || d.str(toks[m-1]) == "-") && toks[m-2].kind == tokNum {
+				m -= 2
+				break
+			}
+			break
+		}
+		if isTown && !floor {
+			continue
+		}
+		// The number: "46", "180-317", "s/n".
+		switch {
+		case toks[m].kind == tokNum && toks[m].end-toks[m].start <= 4:
+			if m >= 2 && d.str(toks[m-1]) == "-" && !toks[m-1].gap && !toks[m].gap && toks[m-2].kind == tokNum {
+				m -= 2
+			}
+		case m >= 2 && d.lower(toks[m]) == "n" && d.str(toks[m-1]) == "/" && d.lower(toks[m-2]) == "s":
+			m -= 2
+		default:
+			continue
+		}
+		if toks[m].nl || m == 0 {
+			continue
+		}
+		w := m - 1
+		if d.str(toks[w]) == "," && !toks[w].gap {
+			w--
+		}
+		first := -1
+		for words := 0; w >= 0 && words < 4 && toks[w].kind == tokWord; words++ {
+			if words > 0 && spanEndingAt(spans, toks[w].end, EntityLocation) {
+				break // "… de Navarra Irunlarrea, 4": the place ends the run
+			}
+			lw := d.lower(toks[w])
+			if !toks[w].cap && !placeInner[lw] && !streetParticles[lw] || toks[w].flags&(gMonth|gWeekday) != 0 {
+				break
+			}
+			if toks[w].cap {
+				first = w
+			}
+			if toks[w].nl {
+				break
+			}
+			w--
+		}
+		if first < 0 || toks[first].flags&gStop != 0 && !toks[first].allCap {
+			continue
+		}
+		// The name must open its line or follow a punctuation mark.
+		// (or a place or name span that ends right before it).
+		if !(first == 0 || toks[first].nl || toks[first-1].kind == tokPunct && strings.Contains(".,:;)", d.str(toks[first-1])) ||
+			spanEndingAt(spans, toks[first-1].end, EntityLocation)) {
+			continue
+		}
+		st := Span{Start: toks[first].start, End: numEnd, Type: EntityStreetAddress, Score: 0.6, Recognizer: "street_address"}
+		if len(add) > 0 && add[len(add)-1].End > st.Start {
+			continue
+		}
+		// Only unvalidated names, places and address pieces inside the
+		// street give way (spans are sorted and do not overlap).
+		blocked := false
+		for m := firstEndingAfter(spans, st.Start); m < len(spans) && spans[m].Start < st.End; m++ {
+			o := spans[m]
+			if o.Type == EntityStreetAddress && o.Start == st.Start && o.End == st.End {
+				blocked = true // already read
+				break
+			}
+			if o.Validated || o.Type != EntityPerson && o.Type != EntityLocation && o.Type != EntityStreetAddress || o.Start < st.Start || o.End > st.End {
+				blocked = true
+				break
+			}
+		}
+		if !blocked {
+			add = append(add, st)
+		}
+	}
+	if len(add) == 0 {
+		return spans
+	}
+	// Drop what the new streets cover, then merge the two sorted lists.
+	out := make([]Span, 0, len(spans)+len(add))
+	a := 0
+	for _, o := range spans {
+		for a < len(add) && add[a].End <= o.Start {
+			out = append(out, add[a])
+			a++
+		}
+		if a < len(add) && o.Start < add[a].End && add[a].Start < o.End {
+			continue
+		}
+		out = append(out, o)
+	}
+	return append(out, add[a:]...)
+}
+
+// firstEndingAfter returns the index of the first span that ends after
+// pos, in spans sorted by start that do not overlap (so sorted by end).
+func firstEndingAfter(spans []Span, pos int) int {
+	lo, hi := 0, len(spans)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if spans[m].End <= pos {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// spanEndingAt reports whether a span of type typ ends at pos, in spans
+// sorted by start that do not overlap.
+func spanEndingAt(spans []Span, pos int, typ string) bool {
+	m := firstEndingAfter(spans, pos-1)
+	return m < len(spans) && spans[m].End == pos && spans[m].Type == typ
+}
+
+// regionCodeAt matches a short region code written before a postal code,
+// in any case: a word of one to three letters or a number of one or two
+// digits ("nan", "mp", "Z", "WHT", "32") that a postal code follows on
+// the same line or the next. It returns the end of the code.
+func regionCodeAt(d *doc, toks []token, k int) (int, bool) {
+	if k+1 >= len(toks) {
+		return 0, false
+	}
+	t := toks[k]
+	switch {
+	case t.kind == tokWord && utf8.RuneCountInString(d.str(t)) <= 3 && t.flags&gUnit == 0 && (t.flags&gStop == 0 || t.cap || t.end-t.start >= 2):
+	case t.kind == tokNum && t.end-t.start <= 2:
+	default:
+		return 0, false
+	}
+	n := k + 1
+	if toks[n].kind != tokNum || !toks[n].gap || strings.Count(d.text[t.end:toks[n].start], "\n") > 1 {
+		return 0, false
+	}
+	if toks[n].end-toks[n].start < 4 {
+		return 0, false
+	}
+	if _, ok := zipAt(d, toks, n); !ok {
+		return 0, false
+	}
+	return t.end, true
+}
+
+// zipsAfterPlaces marks the postal code written right after a place on
+// the same line ("in København K 1421", "Barcelona 08014", "ÖVERTURINGEN
+// 840 24"): four to six digits (or the Swedish "NNN NN") that end the
+// number, not a year.
+func zipsAfterPlaces(d *doc, spans []Span) []Span {
+	toks := d.tokens()
+	n := len(spans)
+	for si := 0; si < n; si++ {
+		p := spans[si]
+		if p.Type != EntityLocation || p.Recognizer != "location" {
+			continue
+		}
+		k := tokAtOrAfter(toks, p.End)
+		if k >= len(toks) || toks[k].kind != tokNum || !toks[k].gap || toks[k].nl {
+			continue
+		}
+		l := toks[k].end - toks[k].start
+		if l < 3 || l > 6 {
+			continue
+		}
+		if l == 4 && (d.text[toks[k].start] == '1' && d.text[toks[k].start+1] == '9' || d.text[toks[k].start] == '2' && d.text[toks[k].start+1] == '0') {
+			continue // a year: "Madrid 2019"
+		}
+		e, ok := zipAt(d, toks, k)
+		if !ok || l == 3 && e == toks[k].end {
+			continue // three digits only as "840 24"
+		}
+		if si+1 < len(spans) && spans[si+1].Start < e {
+			continue // already a span there
+		}
+		spans = append(spans, Span{Start: toks[k].start, End: e, Type: zipType(d), Score: 0.55, Recognizer: "street_address"})
+	}
+	if len(spans) > n {
+		slices.SortFunc(spans, func(x, y Span) int { return x.Start - y.Start })
+	}
+	return spans
+}
+
+// townClosingUnitLine reads a town that closes a one-line address after
+// its unit: the run toks[from:to] of capitalised words right after the
+// unit's number ending at unitEnd on the same line, then an optional code of one
+// to three letters in any case, at the end of the line, the text or the
+// sentence. The run must be written in capitals, be a known place or be
+// followed by the code. It returns the end of the address.
+func townClosingUnitLine(d *doc, toks []token, unitEnd, from, to, nl int) (int, bool) {
+	if nl > 0 || from >= to || to > len(toks) {
+		return 0, false
+	}
+	// The address so far must end in a unit and its number: "Apt. 501".
+	k := from - 1
+	for k >= 0 && toks[k].end > unitEnd {
+		k--
+	}
+	if k < 1 || toks[k].end != unitEnd || toks[k].kind != tokNum {
+		return 0, false
+	}
+	u := k - 1
+	if u > 0 && (d.str(toks[u]) == "." || d.str(toks[u]) == "#") {
+		u--
+	}
+	if toks[u].kind != tokWord || toks[u].flags&gUnit == 0 {
+		return 0, false
+	}
+	endsAt := func(k int) bool {
+		return k >= len(toks) || toks[k].nl || toks[k].kind == tokPunct && strings.Contains(".,;!?", d.str(toks[k]))
+	}
+	e := toks[to-1].end
+	if to < len(toks) && toks[to].kind == tokWord && !toks[to].nl && toks[to].gap && utf8.RuneCountInString(d.str(toks[to])) <= 3 && endsAt(to+1) {
+		return toks[to].end, true
+	}
+	known := toks[from].flags&(gPlace|gPlaceStart) != 0
+	allCap := true
+	for q := from; q < to; q++ {
+		if toks[q].kind == tokWord && !toks[q].allCap {
+			allCap = false
+		}
+	}
+	// A town in capitals stands out even inside a sentence: "Apt. 501
+	// POLSING OO after the concert".
+	if allCap && to < len(toks) && toks[to].kind == tokWord && !toks[to].cap {
+		return e, true
+	}
+	if endsAt(to) && (allCap || known) {
+		return e, true
+	}
+	return 0, false
 }

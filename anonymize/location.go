@@ -29,17 +29,27 @@ var placeInner = wordSet("de", "del", "la", "las", "los", "le", "les", "di", "da
 
 func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 	toks := d.tokens()
-	if !d.anyCap {
-		return nil // places are written with a capital
+	// A text written all in lower case ("i'm originally from
+	// switzerland") still names places: there countries count and cities
+	// need a place preposition before them (in, from, to, en…).
+	lowerText := !d.anyCap
+	if lowerText && d.anyFlags&(gPlace|gPlaceStart) == 0 {
+		return nil
 	}
 	g := loadGazetteer()
 	var out []Span
-	shout := isShouting(d, toks)
+	shout := lowerText || isShouting(d, toks)
 	var keyBuf [64]byte
 	key := keyBuf[:0] // on the stack unless a place name runs longer
 	for i := 0; i < len(toks); i++ {
-		t := toks[i]
+		t := &toks[i]
 		if t.kind != tokWord || !t.cap && !shout || t.flags&(gPlace|gPlaceStart) == 0 {
+			continue
+		}
+		// In lower case only words that are no common word, or that
+		// follow a place word, can be places (see below): skip the
+		// lookups for the rest.
+		if lowerText && t.flags&(gCommon|gStop) != 0 && !(i > 0 && toks[i-1].kind == tokWord && toks[i-1].flags&gStop != 0 && placeCues[d.lower(toks[i-1])]) {
 			continue
 		}
 		// Longest match over up to maxWords words.
@@ -64,7 +74,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			}
 			key = append(key, lw...)
 			words++
-			if f := g.places[string(key)]; f != 0 && tk.cap {
+			if f := g.places[string(key)]; f != 0 && (tk.cap || lowerText) {
 				bestEnd, bestK, bestFlag = tk.end, k, f
 			}
 		}
@@ -81,6 +91,7 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			// "…Street, London SW1A 2AA", "Madrid 28013": a postal code after it
 			bestK+1 < len(toks) && !toks[bestK+1].nl && (toks[bestK+1].kind == tokNum && toks[bestK+1].end-toks[bestK+1].start >= 4 ||
 				toks[bestK+1].kind == tokWord && toks[bestK+1].allCap && func() bool { _, ok := ukOrCAPostcode(d.text, toks[bestK+1].start); return ok }())
+		cue = cue || placeContext(d, toks, out, i, bestK)
 		initial := sentenceStart(d, toks, i)
 		var score float64
 		switch {
@@ -92,11 +103,26 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			score = 0.55
 		}
 		ambiguous := !multi && (wf&(gCommon|gStop) != 0 || wf&(gFirst|gLast) != 0 && bestFlag&gCountry == 0)
-		if ambiguous && bestFlag&gCountry != 0 && t.cap && !shout && (!initial || cue) && wf&gStop == 0 {
+		if ambiguous && bestFlag&gCountry != 0 && t.cap && !shout && (!initial || cue || wf&(gFirst|gLast) == 0) && wf&gStop == 0 {
 			// A capitalised country name inside a sentence ("travelling to
 			// Canada", "from Turkey") is the country even when the word is
-			// common.
+			// common; so it is at the start of a sentence or line ("Canada
+			// was fun", "Spain" under a city) unless it is also a name
+			// (Chad, Jordan).
 			ambiguous = false
+		}
+		if lowerText {
+			// Lower case: a country that is no common word or name, or a
+			// place after a place cue.
+			switch {
+			case i > 0 && toks[i-1].kind == tokWord && toks[i-1].flags&gStop != 0 && placeCues[d.lower(toks[i-1])] && wf&gStop == 0:
+			case bestFlag&gCountry != 0 && wf&(gCommon|gStop|gFirst|gLast) == 0:
+			case multi && bestFlag&gCountry != 0:
+			default:
+				continue
+			}
+			ambiguous = false
+			initial = false
 		}
 		if t.allCap && !shout && !multi && t.end-t.start <= 3 {
 			ambiguous = true // USA, UK are in the list; most 2–3 letter capitals are acronyms
@@ -111,11 +137,14 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			continue
 		case cue:
 			score += 0.15
-		case initial && wf&gCommon != 0 && !multi:
+		case initial && wf&gCommon != 0 && !multi && (bestFlag&gCountry == 0 || wf&(gFirst|gLast) != 0):
 			continue
 		}
 		out = append(out, Span{Start: t.start, End: bestEnd, Type: EntityLocation, Score: min(score, 0.9), Recognizer: "location"})
 		i = bestK
+	}
+	if lowerText {
+		return out // the cues below need capitalised words
 	}
 	return append(out, cuedPlaces(d, toks, out)...)
 }
@@ -136,9 +165,9 @@ var placeFields = wordSet("where", "city", "town", "country", "location", "ciuda
 // after a strong place cue ("flew to Staxroith", "grew up in Remniku",
 // "Where: Upton Scudamore"): given names and common words are left out.
 func cuedPlaces(d *doc, toks []token, found []Span) []Span {
-	var out []Span
+	out := fieldPlaces(d, toks)
 	for i := 1; i < len(toks); i++ {
-		t := toks[i]
+		t := &toks[i]
 		if t.kind != tokWord || !t.cap || t.flags&(gFirst|gCommon|gStop|gMonth|gWeekday|gTitle) != 0 {
 			continue
 		}
@@ -235,4 +264,86 @@ func addressCityLine(d *doc, toks []token, i int) bool {
 		k++
 	}
 	return k < len(toks) && toks[k].kind == tokWord && toks[k].flags&(gPlace|gPlaceStart) != 0
+}
+
+// placeContext reports whether the place name at toks[i:k+1] stands where
+// addresses put places: in brackets after a town ("Getafe (Madrid)"),
+// after a place or a postal code and a comma or full stop ("Torrelodones,
+// Madrid", "28040, Madrid", "28023. Madrid"), or before a comma or full
+// stop and a country ("Sevilla. España").
+func placeContext(d *doc, toks []token, found []Span, i, k int) bool {
+	if i >= 2 && !toks[i].nl {
+		p, pp := toks[i-1], toks[i-2]
+		switch d.str(p) {
+		case "(":
+			if k+1 < len(toks) && d.str(toks[k+1]) == ")" && pp.kind == tokWord && pp.cap && !toks[i].allCap {
+				return true
+			}
+		case ",", ".":
+			if pp.kind == tokNum && pp.end-pp.start >= 4 && pp.end-pp.start <= 5 {
+				return true
+			}
+			if len(found) > 0 && found[len(found)-1].End == pp.end && d.str(p) == "," {
+				return true
+			}
+		}
+	}
+	if k+2 < len(toks) && (d.str(toks[k+1]) == "," || d.str(toks[k+1]) == ".") && !toks[k+2].nl && isCountryAt(d, toks, k+2) {
+		return true
+	}
+	return false
+}
+
+// placeNameFields are field labels whose value is the name of a place
+// ("where" and "location" may be a venue).
+var placeNameFields = wordSet("city", "town", "country", "state", "county", "region", "province", "ciudad", "país", "pais", "localidad",
+	"municipio", "provincia", "estado", "región", "comunidad", "población", "poblacion")
+
+// fieldPlaces reads the value of a place field ("Localidad/ Provincia:
+// La Habana.", "City: Cdad. Real", "Provincia: San Lucas, Coyoacan,
+// CDMX"): each comma-separated part of the rest of the line, of one to
+// four words that start with a capital or an article before one.
+func fieldPlaces(d *doc, toks []token) []Span {
+	var out []Span
+	if strings.IndexByte(d.text, ':') < 0 {
+		return nil
+	}
+	for i := 2; i < len(toks); i++ {
+		if toks[i-1].kind != tokPunct || d.str(toks[i-1]) != ":" || toks[i].nl || toks[i-2].kind != tokWord || !placeNameFields[d.lower(toks[i-2])] {
+			continue
+		}
+		k := i
+		for part := 0; part < 4 && k < len(toks) && !toks[k].nl; part++ {
+			t := toks[k]
+			if t.kind != tokWord || !t.cap && !(placeInner[d.lower(t)] && k+1 < len(toks) && toks[k+1].cap) || t.flags&(gMonth|gWeekday|gTitle) != 0 {
+				break
+			}
+			start, end := t.start, t.end
+			m := k + 1
+			for w := 1; m < len(toks) && w < 4 && !toks[m].nl; w++ {
+				tm := toks[m]
+				if tm.kind == tokWord && tm.allCap && !toks[k].allCap {
+					break // "Ciudad de México CDMX": an abbreviation of its own
+				}
+				if tm.kind == tokWord && tm.gap {
+					end, m = tm.end, m+1
+					continue
+				}
+				// "Cdad. Real", "D.F."
+				if d.str(tm) == "." && !tm.gap && m+1 < len(toks) && toks[m+1].kind == tokWord && toks[m+1].cap && !toks[m+1].nl &&
+					toks[m-1].end-toks[m-1].start <= 4 {
+					end, m = toks[m+1].end, m+2
+					continue
+				}
+				break
+			}
+			out = append(out, Span{Start: start, End: end, Type: EntityLocation, Score: 0.6, Recognizer: "location"})
+			if m < len(toks) && d.str(toks[m]) == "," && !toks[m].nl {
+				k = m + 1
+				continue
+			}
+			break
+		}
+	}
+	return out
 }

@@ -164,13 +164,18 @@ func taggable(d *doc, toks []token, i int, shout bool) bool {
 }
 
 // townAfterAddress reports whether toks[i] follows ", " after a number or
-// a street type ("Damvergi Street, Nicosia", "Calle Mayor 3, Madrid"):
-// the town of an address, which the address recognizer takes.
+// a street type, abbreviated or not ("Damvergi Street, Nicosia",
+// "Filadelfeos Str., Klirou", "Calle Mayor 3, Madrid"): the town of an
+// address, which the address recognizer takes.
 func townAfterAddress(d *doc, toks []token, i int) bool {
 	if i < 2 || toks[i-1].kind != tokPunct || d.text[toks[i-1].start] != ',' {
 		return false
 	}
-	p := &toks[i-2]
+	k := i - 2
+	if k >= 1 && toks[k].kind == tokPunct && d.text[toks[k].start] == '.' && !toks[k].gap {
+		k-- // the full stop of an abbreviated type
+	}
+	p := &toks[k]
 	return p.kind == tokNum || p.kind == tokWord && p.flags&gStreet != 0
 }
 
