@@ -330,8 +330,15 @@ gated_eval() {
 	go build -o "$bin/veil" ./cmd/veil
 	note "eval pii presidio_synth_dataset_v2"
 	"$bin/veil" eval pii "$data/pii/presidio_synth_dataset_v2.json" \
-		--min-f1 EMAIL_ADDRESS=0.98,CREDIT_CARD=0.98,IBAN_CODE=0.98,IP_ADDRESS=0.98,US_SSN=0.98 \
-		--min-f2 ALL=0.70,PERSON=0.80 --max-leak 0.15
+		--min-f1 EMAIL_ADDRESS=0.98,CREDIT_CARD=0.98,IBAN_CODE=0.98,IP_ADDRESS=0.98,US_SSN=0.98,PHONE_NUMBER=0.98 \
+		--min-f2 ALL=0.75,PERSON=0.85 --max-leak 0.07
+	note "eval pii presidio_synth_dataset_v2 --address-blocks"
+	"$bin/veil" eval pii --address-blocks "$data/pii/presidio_synth_dataset_v2.json" --min-f2 ALL=0.86
+	note "eval pii wnut17_dev"
+	"$bin/veil" eval pii "$data/pii/wnut17_dev.conll" --min-recall PERSON=0.58 --min-precision PERSON=0.65
+	note "eval pii meddocan_es_dev (issue #4: recall >= 0.90 for names, e-mails, phones, streets)"
+	"$bin/veil" eval pii --lang es "$data/pii/meddocan_es_dev.jsonl" \
+		--min-recall PERSON=0.90,EMAIL_ADDRESS=0.90,PHONE_NUMBER=0.90,STREET_ADDRESS=0.90
 	note "eval nlu clinc150_data_full (issue #5: in-scope >= 93%, OOS recall >= 50%)"
 	"$bin/veil" eval nlu "$data/intents/clinc150_data_full.json" --min-in-scope 0.93 --min-oos-recall 0.50
 	note "eval conversations qa/conversations.yaml"
