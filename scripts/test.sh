@@ -348,6 +348,27 @@ gated_eval() {
 section "gated eval"
 gated_eval
 
+# The person tagger's features include the other recognizers' spans, so a
+# change to them must come with retrained weights: retrain from the train
+# splits (deterministic) and fail when the shipped file differs.
+section "person tagger weights"
+if [ -d ../shared/data/pii ]; then
+	weights=anonymize/data/persontagger/weights.bin
+	shipped=$(mktemp /tmp/veil-weights.XXXXXX)
+	cp "$weights" "$shipped"
+	VEIL_TRAIN_PERSON_TAGGER="$PWD/../shared/data/pii" go test -count=1 -run '^TestTrainPersonTagger$' ./anonymize >/dev/null ||
+		{ cp "$shipped" "$weights"; die "person tagger training failed"; }
+	if ! cmp -s "$shipped" "$weights"; then
+		cp "$shipped" "$weights"
+		rm -f "$shipped"
+		die "anonymize/data/persontagger/weights.bin is stale: retrain with VEIL_TRAIN_PERSON_TAGGER=\$PWD/../shared/data/pii go test ./anonymize -run TrainPersonTagger, regenerate the golden file, commit both"
+	fi
+	rm -f "$shipped"
+	note "weights.bin matches a fresh training run"
+elif [ -n "${CI:-}" ]; then
+	die "person tagger weights: ../shared/data/pii is missing"
+fi
+
 section "done"
 if [ ${#FAILED[@]} -gt 0 ]; then
 	echo "test.sh: FAILED: ${FAILED[*]} (tests passed; after $((SECONDS - START))s)"
