@@ -297,12 +297,22 @@ func inHandle(d *doc, toks []token, i int) bool {
 func isShouting(d *doc, toks []token) bool {
 	if d.shout == 0 {
 		d.shout = 1
-		if computeShouting(toks) {
+		// The tokenizer counted the words of d.toks; other token slices
+		// are counted here.
+		if d.tokked && len(toks) == len(d.toks) && (len(toks) == 0 || &toks[0] == &d.toks[0]) {
+			if shouting(d.words2, d.allCaps2) {
+				d.shout = 2
+			}
+		} else if computeShouting(toks) {
 			d.shout = 2
 		}
 	}
 	return d.shout == 2
 }
+
+// shouting is the rule on the counts: five or more words of two or more
+// bytes, at least 60% of them all upper case.
+func shouting(words, caps int) bool { return words >= 5 && caps*10 >= words*6 }
 
 func computeShouting(toks []token) bool {
 	words, caps := 0, 0
@@ -314,7 +324,7 @@ func computeShouting(toks []token) bool {
 			}
 		}
 	}
-	return words >= 5 && caps*10 >= words*6
+	return shouting(words, caps)
 }
 
 // sentenceStart reports whether toks[i] begins a sentence or a line.
