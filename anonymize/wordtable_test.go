@@ -98,3 +98,26 @@ func TestTinyWords(t *testing.T) {
 		t.Fatal("no one- or two-letter word in the gazetteer")
 	}
 }
+
+// TestFoldRuneMatchesMap checks the array form of accentFold against the
+// map on every rune the array covers and on a few beyond it.
+func TestFoldRuneMatchesMap(t *testing.T) {
+	for r := rune(0); r < 0x300; r++ {
+		want := r
+		if a, ok := accentFold[r]; ok {
+			want = a
+		}
+		if got := foldRune(r); got != want {
+			t.Errorf("foldRune(%q) = %q, want %q", r, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		in, want string
+	}{
+		{"maría", "maria"}, {"çağrı", "cagri"}, {"łódź", "lodz"}, {"plain", "plain"}, {"日本", "日本"}, {"ștefan", "stefan"},
+	} {
+		if got := foldAccents(tc.in); got != tc.want {
+			t.Errorf("foldAccents(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
