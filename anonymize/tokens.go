@@ -208,19 +208,29 @@ func (d *doc) tokenize(toks []token) []token {
 		t := &toks[len(toks)-1]
 		t.start, t.kind, t.gap, t.nl, t.cap = i, tokWord, gap, nl, capital
 		gap, nl = false, false
-		upper, letters := 0, 0
+		// seen collects the kinds of letters in the word: bit 1 a letter
+		// that is not upper case, bit 2 an upper-case one.
+		letters := 0
+		seen := uint8(0)
 		ascii := true
 		j := i
 		for j < len(text) {
-			c := text[j]
-			if k := asciiLetters[c]; k != 0 {
-				// ASCII fast path: k is 1 for lower case, 2 for upper.
-				letters++
-				upper += int(k >> 1)
+			// ASCII fast path: a run of ASCII letters, asciiLetters being
+			// 1 for lower case and 2 for upper.
+			run := j
+			for j < len(text) {
+				k := asciiLetters[text[j]]
+				if k == 0 {
+					break
+				}
+				seen |= k
 				j++
-				continue
 			}
-			if c < utf8.RuneSelf && c != '\'' && c != '-' {
+			letters += j - run
+			if j >= len(text) {
+				break
+			}
+			if c := text[j]; c < utf8.RuneSelf && c != '\'' && c != '-' {
 				break
 			}
 			r, n := utf8.DecodeRuneInString(text[j:])
@@ -228,7 +238,9 @@ func (d *doc) tokenize(toks []token) []token {
 				ascii = false
 				letters++
 				if unicode.IsUpper(r) {
-					upper++
+					seen |= 2
+				} else {
+					seen |= 1
 				}
 				j += n
 				continue
@@ -248,7 +260,8 @@ func (d *doc) tokenize(toks []token) []token {
 			break
 		}
 		t.end = j
-		t.allCap = letters >= 2 && upper == letters
+		t.allCap = letters >= 2 && seen&1 == 0
+		upper := seen&2 != 0
 		w := text[i:j]
 		switch {
 		case ascii && len(w) <= 16:
@@ -264,7 +277,7 @@ func (d *doc) tokenize(toks []token) []token {
 				f, off, ok = g.table.lookup(k0, k1, len(w))
 			}
 			switch {
-			case upper == 0:
+			case !upper:
 				t.flags = f
 			case ok:
 				// A gazetteer word: its lower-cased text is the table's copy.
@@ -282,7 +295,7 @@ func (d *doc) tokenize(toks []token) []token {
 					low.WriteByte(c)
 				}
 			}
-		case upper == 0:
+		case !upper:
 			t.flags = g.flags(w)
 		default:
 			off := low.Len()
