@@ -61,11 +61,46 @@ var personSuffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": 
 
 var nameParticles = wordSet("de", "del", "la", "las", "los", "van", "von", "der", "den", "da", "di", "do", "dos", "das", "du", "le", "bin", "ibn", "al", "el", "y", "ten", "ter", "mac", "st")
 
-// nameClass tells how name-like a word token is.
-type nameClass struct {
-	first, last, common, veryCommon, stop, place bool
-	cap, allCap, lower                           bool
+// nameClass tells how name-like a word token is: the token's gazetteer
+// flags of nameFlags, and the ncCap, ncAllCap and ncLower bits (above
+// every gazetteer flag), packed in one word so that a class is built with
+// a few register operations.
+type nameClass uint32
+
+const (
+	nameFlags = gFirst | gLast | gCommon | gVeryCommon | gStop | gPlace
+
+	ncCap    nameClass = 1 << 29 // capitalised, in a text that is not shouting
+	ncAllCap nameClass = 1 << 30 // all upper case, in a text that is not shouting
+	ncLower  nameClass = 1 << 31 // not capitalised
+)
+
+// classOf returns the class of a word token; capsText tells whether the
+// text is shouting (isShouting).
+func classOf(t *token, capsText bool) nameClass {
+	c := nameClass(t.flags & nameFlags)
+	if !t.cap {
+		c |= ncLower
+	}
+	if !capsText {
+		if t.allCap {
+			c |= ncAllCap | ncCap
+		} else if t.cap {
+			c |= ncCap
+		}
+	}
+	return c
 }
+
+func (c nameClass) first() bool      { return uint32(c)&gFirst != 0 }
+func (c nameClass) last() bool       { return uint32(c)&gLast != 0 }
+func (c nameClass) common() bool     { return uint32(c)&gCommon != 0 }
+func (c nameClass) veryCommon() bool { return uint32(c)&gVeryCommon != 0 }
+func (c nameClass) stop() bool       { return uint32(c)&gStop != 0 }
+func (c nameClass) place() bool      { return uint32(c)&gPlace != 0 }
+func (c nameClass) cap() bool        { return c&ncCap != 0 }
+func (c nameClass) allCap() bool     { return c&ncAllCap != 0 }
+func (c nameClass) lower() bool      { return c&ncLower != 0 }
 
 func (PersonRecognizer) recognizeDoc(d *doc) []Span {
 	spans := personRules(d)
@@ -88,24 +123,14 @@ func personRules(d *doc) []Span {
 	} else {
 		cls = clsBuf[:len(toks)]
 	}
-	for i, t := range toks {
-		if t.kind != tokWord {
-			continue
+	for i := range toks {
+		if t := &toks[i]; t.kind == tokWord {
+			cls[i] = classOf(t, capsText)
 		}
-		f := t.flags
-		c := nameClass{
-			first: f&gFirst != 0, last: f&gLast != 0, common: f&gCommon != 0, veryCommon: f&gVeryCommon != 0, stop: f&gStop != 0,
-			place: f&gPlace != 0,
-			cap:   t.cap && !capsText, allCap: t.allCap && !capsText, lower: !t.cap,
-		}
-		if c.allCap {
-			c.cap = true
-		}
-		cls[i] = c
 	}
 	var out []Span
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != tokWord || !cls[i].cap && !cls[i].first && !cls[i].last && !(i > 0 && toks[i-1].flags&gIntroEnd != 0 && introEnd[d.lower(toks[i-1])]) {
+		if toks[i].kind != tokWord || !cls[i].cap() && !cls[i].first() && !cls[i].last() && !(i > 0 && toks[i-1].flags&gIntroEnd != 0 && introEnd[d.lower(toks[i-1])]) {
 			continue // every rule starts at a capitalised word, a listed name or after "my name is"
 		}
 		if !toks[i].gap && i > 0 && inHandle(d, toks, i) {
@@ -113,20 +138,20 @@ func personRules(d *doc) []Span {
 		}
 		start, score, strong, takeNext := -1, 0.0, false, false
 		// A speaker label at the start of a line: "Mary: hello".
-		if sentenceStart(d, toks, i) && cls[i].cap && !cls[i].common && !cls[i].place && i+1 < len(toks) && d.str(toks[i+1]) == ":" && !toks[i+1].gap && cls[i].first && toks[i].flags&gField == 0 {
+		if sentenceStart(d, toks, i) && cls[i].cap() && !cls[i].common() && !cls[i].place() && i+1 < len(toks) && d.str(toks[i+1]) == ":" && !toks[i+1].gap && cls[i].first() && toks[i].flags&gField == 0 {
 			start, score = i, 0.6
 		}
 		// 1. Cues, titles and fields before i.
 		if cueEnd, weak := personCueAt(d, toks, i); start < 0 && cueEnd > 0 {
 			c := cls[i]
 			switch {
-			case !weak && c.lower && !c.common && !c.stop && !c.place && toks[i].end-toks[i].start >= 3 && selfIntroBefore(d, toks, i):
+			case !weak && c.lower() && !c.common() && !c.stop() && !c.place() && toks[i].end-toks[i].start >= 3 && selfIntroBefore(d, toks, i):
 				// "my name is krithika", "me llamo maría": a name typed in
 				// lower case that no list knows.
 				start, score, strong = i, 0.8, true
-			case !weak && (c.cap || (c.first || c.last) && !c.stop && !c.common) && !c.stop && !(c.veryCommon && !c.first && !c.last):
+			case !weak && (c.cap() || (c.first() || c.last()) && !c.stop() && !c.common()) && !c.stop() && !(c.veryCommon() && !c.first() && !c.last()):
 				start, score, strong = i, 0.85, true
-			case weak && c.cap && (c.first || c.last) && !c.veryCommon:
+			case weak && c.cap() && (c.first() || c.last()) && !c.veryCommon():
 				start, score, strong = i, 0.7, true
 			}
 		}
@@ -134,31 +159,31 @@ func personRules(d *doc) []Span {
 		if toks[i].flags&gTitle != 0 {
 			continue
 		}
-		if start < 0 && c.cap && !c.stop {
+		if start < 0 && c.cap() && !c.stop() {
 			next := i + 1
-			nextIsName := next < len(toks) && toks[next].kind == tokWord && toks[next].gap && !toks[next].nl && cls[next].cap && !cls[next].stop &&
-				(cls[next].last || cls[next].first || !cls[next].common || c.first && !cls[next].veryCommon && toks[next].flags&(gStreet|gMonth|gWeekday) == 0)
+			nextIsName := next < len(toks) && toks[next].kind == tokWord && toks[next].gap && !toks[next].nl && cls[next].cap() && !cls[next].stop() &&
+				(cls[next].last() || cls[next].first() || !cls[next].common() || c.first() && !cls[next].veryCommon() && toks[next].flags&(gStreet|gMonth|gWeekday) == 0)
 			// After "in", "to", "from", a word that is also a place is a place.
-			placeCue := c.place && i > 0 && toks[i-1].kind == tokWord && strongPlacePreps[d.lower(toks[i-1])]
+			placeCue := c.place() && i > 0 && toks[i-1].kind == tokWord && strongPlacePreps[d.lower(toks[i-1])]
 			initial := sentenceStart(d, toks, i)
 			switch {
-			case c.first && nextIsName && !(c.veryCommon && initial && !cls[next].last):
+			case c.first() && nextIsName && !(c.veryCommon() && initial && !cls[next].last()):
 				start, score = i, 0.85
-			case (c.last || !c.common) && !c.place && nextIsName && cls[next].last && !initial:
+			case (c.last() || !c.common()) && !c.place() && nextIsName && cls[next].last() && !initial:
 				start, score = i, 0.75
-			case c.first && !c.common && !placeCue:
+			case c.first() && !c.common() && !placeCue:
 				start, score = i, 0.65
 				if initial {
 					score = 0.55
 				}
-			case c.first && !initial && !c.veryCommon && !placeCue:
+			case c.first() && !initial && !c.veryCommon() && !placeCue:
 				start, score = i, 0.5
-			case c.last && !c.common && !c.place && !c.allCap:
+			case c.last() && !c.common() && !c.place() && !c.allCap():
 				start, score = i, 0.5
 				if initial {
 					score = 0.45
 				}
-			case !c.common && !c.place && !c.allCap && possessiveAfter(d, toks, i):
+			case !c.common() && !c.place() && !c.allCap() && possessiveAfter(d, toks, i):
 				start, score = i, 0.45
 			case unknownName(c) && nextIsName && unknownName(cls[next]) && toks[next].flags&(gStreet|gUnit) == 0:
 				// Two capitalised words no list knows: "Rubija Liberšar".
@@ -166,19 +191,19 @@ func personRules(d *doc) []Span {
 				if initial {
 					score = 0.45
 				}
-			case unknownName(c) && !c.allCap && personVerbAfter(d, toks, i+1):
+			case unknownName(c) && !c.allCap() && personVerbAfter(d, toks, i+1):
 				// "Dzhambek is from…", "Mehrudin shouted at…"
 				start, score = i, 0.5
 			}
-			if start >= 0 && c.allCap && !nextIsName {
+			if start >= 0 && c.allCap() && !nextIsName {
 				start = -1 // a lone upper-case word is an acronym more often than a name
 			}
 		}
-		if start < 0 && c.lower && c.first && !c.common && !c.stop && !c.place && i+1 < len(toks) {
+		if start < 0 && c.lower() && c.first() && !c.common() && !c.stop() && !c.place() && i+1 < len(toks) {
 			n := cls[i+1]
-			if toks[i+1].kind == tokWord && toks[i+1].gap && !toks[i+1].nl && n.lower && !n.common && !n.stop && !n.place {
+			if toks[i+1].kind == tokWord && toks[i+1].gap && !toks[i+1].nl && n.lower() && !n.common() && !n.stop() && !n.place() {
 				start, score, takeNext = i, 0.5, true
-				if n.last {
+				if n.last() {
 					score = 0.6
 				}
 			}
@@ -203,7 +228,7 @@ func personRules(d *doc) []Span {
 			}
 			n := cls[k]
 			lw := d.lower(t)
-			if n.allCap && !cls[start].allCap && !personSuffixes[lw] {
+			if n.allCap() && !cls[start].allCap() && !personSuffixes[lw] {
 				break // "Aaron Rodgers SILENCING the…": a shouted word is not the name's
 			}
 			if k+1 < len(toks) && d.str(toks[k+1]) == ":" && !toks[k+1].gap {
@@ -213,22 +238,22 @@ func personRules(d *doc) []Span {
 				break // an address unit after the name: "Cindy Holinka Apt. 117"
 			}
 			// A middle initial: "Chise T. Hori", "Kate M Begum".
-			if t.end-t.start == 1 && n.cap && k+2 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap && toks[k+2].kind == tokWord && cls[k+2].cap {
+			if t.end-t.start == 1 && n.cap() && k+2 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap && toks[k+2].kind == tokWord && cls[k+2].cap() {
 				end, k, words = toks[k+1].end, k+2, words+1
 				continue
 			}
-			if t.end-t.start == 1 && n.cap && k+1 < len(toks) && toks[k+1].kind == tokWord && toks[k+1].gap && !toks[k+1].nl && cls[k+1].cap && !cls[k+1].stop {
+			if t.end-t.start == 1 && n.cap() && k+1 < len(toks) && toks[k+1].kind == tokWord && toks[k+1].gap && !toks[k+1].nl && cls[k+1].cap() && !cls[k+1].stop() {
 				end, k, words = t.end, k+1, words+1
 				continue
 			}
-			if personSuffixes[strings.TrimSuffix(lw, ".")] && (n.cap || n.allCap) && words >= 2 {
+			if personSuffixes[strings.TrimSuffix(lw, ".")] && (n.cap() || n.allCap()) && words >= 2 {
 				end = t.end
 				if k+1 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap {
 					end = toks[k+1].end
 				}
 				break
 			}
-			if nameParticles[lw] && !n.cap && k+1 < len(toks) && cls[k+1].cap && toks[k+1].gap && !toks[k+1].nl && (cls[k+1].last || !cls[k+1].common) {
+			if nameParticles[lw] && !n.cap() && k+1 < len(toks) && cls[k+1].cap() && toks[k+1].gap && !toks[k+1].nl && (cls[k+1].last() || !cls[k+1].common()) {
 				end, k, words = toks[k+1].end, k+2, words+1
 				continue
 			}
@@ -236,20 +261,20 @@ func personRules(d *doc) []Span {
 			switch {
 			case takeNext && k == start+1:
 				ok = true
-			case n.stop && !(n.cap && n.last && !n.allCap):
-			case n.cap && (n.last || n.first || !n.common):
+			case n.stop() && !(n.cap() && n.last() && !n.allCap()):
+			case n.cap() && (n.last() || n.first() || !n.common()):
 				ok = true
-			case n.cap && strong && !n.veryCommon:
+			case n.cap() && strong && !n.veryCommon():
 				ok = true
-			case n.cap && words == 1 && cls[start].first && !n.veryCommon && t.flags&(gStreet|gMonth|gWeekday|gTitle) == 0:
+			case n.cap() && words == 1 && cls[start].first() && !n.veryCommon() && t.flags&(gStreet|gMonth|gWeekday|gTitle) == 0:
 				ok = true // a surname the lists do not know: "James Talbot"
-			case n.cap && words == 1 && cls[start].first && !cls[start].common && !cls[start].lower && t.flags&(gStreet|gMonth|gWeekday|gTitle|gPlace) == 0:
+			case n.cap() && words == 1 && cls[start].first() && !cls[start].common() && !cls[start].lower() && t.flags&(gStreet|gMonth|gWeekday|gTitle|gPlace) == 0:
 				ok = true // a surname that is also a word: "Martin Short"
-			case n.lower && words == 1 && cls[start].first && !cls[start].lower && !n.common && !n.place && !personVerbAfter(d, toks, k+1) && len(lw) > 2:
+			case n.lower() && words == 1 && cls[start].first() && !cls[start].lower() && !n.common() && !n.place() && !personVerbAfter(d, toks, k+1) && len(lw) > 2:
 				ok = true // a surname typed in lower case: "Kylie minogue"
-			case n.lower && c.lower && n.last && !n.common:
+			case n.lower() && c.lower() && n.last() && !n.common():
 				ok = true
-			case n.lower && strong && (n.last || n.first) && !n.common:
+			case n.lower() && strong && (n.last() || n.first()) && !n.common():
 				ok = true
 			}
 			if !ok {
@@ -265,7 +290,7 @@ func personRules(d *doc) []Span {
 			continue
 		}
 		// A name right before a street type is a street: "Gordon Terrace".
-		if k < len(toks) && toks[k].kind == tokWord && toks[k].gap && toks[k].flags&gStreet != 0 && cls[k].cap {
+		if k < len(toks) && toks[k].kind == tokWord && toks[k].gap && toks[k].flags&gStreet != 0 && cls[k].cap() {
 			continue
 		}
 		if words >= 2 {
@@ -461,13 +486,13 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 	}
 	var extra []Span
 	for i, t := range toks {
-		if t.kind != tokWord || !cls[i].cap || cls[i].allCap || cls[i].stop || cls[i].veryCommon || t.flags&gTitle != 0 || covered(t) {
+		if t.kind != tokWord || !cls[i].cap() || cls[i].allCap() || cls[i].stop() || cls[i].veryCommon() || t.flags&gTitle != 0 || covered(t) {
 			continue
 		}
 		score := 0.0
 		if known[d.lower(t)] {
 			score = 0.7
-		} else if !cls[i].common && !cls[i].place && listedWithName(d, toks, i, inSpan) {
+		} else if !cls[i].common() && !cls[i].place() && listedWithName(d, toks, i, inSpan) {
 			score = 0.55
 		}
 		if score > 0 {
@@ -504,7 +529,7 @@ func listedWithName(d *doc, toks []token, i int, inSpan func(token) bool) bool {
 // unknownName reports whether a capitalised word is in no list that would
 // make it something else than a name (common word, stop word, place).
 func unknownName(c nameClass) bool {
-	return c.cap && !c.common && !c.stop && !c.place
+	return c.cap() && !c.common() && !c.stop() && !c.place()
 }
 
 // personVerbs follow a person's name: "X said", "X is from", "X lives".

@@ -1,0 +1,28 @@
+package anonymize
+
+import "testing"
+
+// TestClassOf checks the packed name class of a token against its flags
+// and capitalisation, in plain and in shouting texts.
+func TestClassOf(t *testing.T) {
+	for _, tc := range []struct {
+		tok                                          token
+		shout                                        bool
+		first, last, common, veryCommon, stop, place bool
+		cap, allCap, lower                           bool
+	}{
+		{tok: token{kind: tokWord, flags: gFirst | gLast, cap: true}, first: true, last: true, cap: true},
+		{tok: token{kind: tokWord, flags: gCommon | gVeryCommon | gStop}, common: true, veryCommon: true, stop: true, lower: true},
+		{tok: token{kind: tokWord, flags: gPlace | gCity, cap: true, allCap: true}, place: true, cap: true, allCap: true},
+		{tok: token{kind: tokWord, flags: gPlace | gCity, cap: true, allCap: true}, shout: true, place: true},
+		{tok: token{kind: tokWord, flags: gFirst, cap: true}, shout: true, first: true},
+		{tok: token{kind: tokWord, flags: gLast | gTitle | gMonth}, shout: true, last: true, lower: true},
+	} {
+		c := classOf(&tc.tok, tc.shout)
+		got := [...]bool{c.first(), c.last(), c.common(), c.veryCommon(), c.stop(), c.place(), c.cap(), c.allCap(), c.lower()}
+		want := [...]bool{tc.first, tc.last, tc.common, tc.veryCommon, tc.stop, tc.place, tc.cap, tc.allCap, tc.lower}
+		if got != want {
+			t.Errorf("classOf(%+v, shout %v) = %v, want %v", tc.tok, tc.shout, got, want)
+		}
+	}
+}
