@@ -85,8 +85,10 @@ var docPool = sync.Pool{New: func() any { return &doc{pooled: true} }}
 
 // newDoc returns a pooled doc for text; release gives it back.
 func newDoc(text string) *doc {
+	// A pooled doc is reset already: release clears it before putting it
+	// back, and the pool's New makes a zero one.
 	d := docPool.Get().(*doc)
-	*d = doc{text: text, pooled: true, buf: d.buf, spanBuf: d.spanBuf, spanOut: d.spanOut}
+	d.text = text
 	return d
 }
 
