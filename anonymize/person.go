@@ -103,15 +103,22 @@ func (c nameClass) allCap() bool     { return c&ncAllCap != 0 }
 func (c nameClass) lower() bool      { return c&ncLower != 0 }
 
 func (PersonRecognizer) recognizeDoc(d *doc) []Span {
-	spans := personRules(d)
-	return tagPersons(d, d.tokens(), spans)
+	// The spans are built in the doc's result buffer (see docRecognizer).
+	spans := tagPersons(d, d.tokens(), personRulesTo(d, d.spanOut[:0]))
+	if cap(spans) > 0 {
+		d.spanOut = spans[:0]
+	}
+	return spans
 }
 
 // personRules finds names with the rules above, without the tagger.
-func personRules(d *doc) []Span {
+func personRules(d *doc) []Span { return personRulesTo(d, nil) }
+
+// personRulesTo is personRules appending to out, which must be empty.
+func personRulesTo(d *doc, out []Span) []Span {
 	toks := d.tokens()
 	if len(toks) == 0 || !d.anyCap && d.anyFlags&gFirst == 0 {
-		return nil // no capital and no given name: nothing to start a name
+		return out // no capital and no given name: nothing to start a name
 	}
 	g := loadGazetteer()
 	// Mostly upper-case texts carry no capitalisation signal.
@@ -128,7 +135,6 @@ func personRules(d *doc) []Span {
 			cls[i] = classOf(t, capsText)
 		}
 	}
-	var out []Span
 	for i := 0; i < len(toks); i++ {
 		if toks[i].kind != tokWord || !cls[i].cap() && !cls[i].first() && !cls[i].last() && !(i > 0 && toks[i-1].flags&gIntroEnd != 0 && introEnd[d.lower(toks[i-1])]) {
 			continue // every rule starts at a capitalised word, a listed name or after "my name is"
@@ -452,14 +458,17 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 	if len(spans) == 0 {
 		return spans
 	}
-	known := map[string]bool{}
+	// The words of the confident spans: a handful, so a slice on the
+	// stack, not a map.
+	var knownBuf [16]string
+	known := knownBuf[:0]
 	for _, s := range spans {
 		if s.Score < 0.6 {
 			continue
 		}
 		for _, w := range lowerWords(d.text[s.Start:s.End]) {
 			if len(w) > 2 {
-				known[w] = true
+				known = append(known, w)
 			}
 		}
 	}
@@ -490,7 +499,7 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 			continue
 		}
 		score := 0.0
-		if known[d.lower(t)] {
+		if slices.Contains(known, d.lower(t)) {
 			score = 0.7
 		} else if !cls[i].common() && !cls[i].place() && listedWithName(d, toks, i, inSpan) {
 			score = 0.55
