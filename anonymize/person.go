@@ -136,7 +136,7 @@ func personRulesTo(d *doc, out []Span) []Span {
 		}
 	}
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != tokWord || !cls[i].cap() && !cls[i].first() && !cls[i].last() && !(i > 0 && toks[i-1].flags&gIntroEnd != 0 && introEnd[d.lower(toks[i-1])]) {
+		if toks[i].kind != tokWord || !cls[i].cap() && !cls[i].first() && !cls[i].last() && !(i > 0 && afterIntro(d, &toks[i-1])) {
 			continue // every rule starts at a capitalised word, a listed name or after "my name is"
 		}
 		if !toks[i].gap && i > 0 && inHandle(d, toks, i) {
@@ -580,4 +580,16 @@ func selfIntroBefore(d *doc, toks []token, i int) bool {
 }
 
 // introEnd are the last words of self-introductions.
+// afterIntro reports whether t is a word of introEnd. Its gIntroEnd flag
+// says so for an ASCII word, looked up as it is; a word with other
+// letters may have the flag through accent folding, and is checked in the
+// set.
+func afterIntro(d *doc, t *token) bool {
+	if t.flags&gIntroEnd == 0 {
+		return false
+	}
+	w := d.lower(*t)
+	return asciiOnly(w) || introEnd[w]
+}
+
 var introEnd = wordSet("is", "m", "am", "im", "llamo", "es", "me")

@@ -26,3 +26,25 @@ func TestClassOf(t *testing.T) {
 		}
 	}
 }
+
+// TestAfterIntro checks afterIntro against the introEnd set on every word
+// of a few texts, with accented look-alikes that fold onto its words.
+func TestAfterIntro(t *testing.T) {
+	for _, text := range []string{
+		"my name is Ana and I am here",
+		"me llamo María, mi nombre es Juan",
+		"ÉS MÉ IM Im é m Llamo LLAMO és",
+		"this isn't it, Is Me Am",
+	} {
+		d := newDoc(text)
+		for _, tok := range d.tokens() {
+			if tok.kind != tokWord {
+				continue
+			}
+			if got, want := afterIntro(d, &tok), introEnd[d.lower(tok)]; got != want {
+				t.Errorf("%q: afterIntro(%q) = %v, want %v", text, d.str(tok), got, want)
+			}
+		}
+		d.release()
+	}
+}
