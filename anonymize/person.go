@@ -367,7 +367,7 @@ func sentenceStart(d *doc, toks []token, i int) bool {
 	switch p {
 	case ".", "!", "?", "¡", "¿", "\"", "“", ">", "-", "*", "•", "(", ":":
 		// After a title ("Dr."), the word is not a sentence start.
-		if p == "." && i >= 2 && toks[i-2].kind == tokWord && toks[i-2].flags&gTitle != 0 && personTitles[d.lower(toks[i-2])] {
+		if p == "." && i >= 2 && toks[i-2].kind == tokWord && inWordSet(d, &toks[i-2], gTitle, personTitles) {
 			return false
 		}
 		return true
@@ -388,8 +388,7 @@ func personCueAt(d *doc, toks []token, i int) (int, bool) {
 		if p == ":" || p == "." || p == "," || p == "-" {
 			if j-1 >= 0 && toks[j-1].kind == tokWord {
 				w := d.lower(toks[j-1])
-				f := toks[j-1].flags
-				if p == ":" && f&gField != 0 && personFields[w] || p == "." && f&gTitle != 0 && personTitles[w] {
+				if p == ":" && inWordSet(d, &toks[j-1], gField, personFields) || p == "." && inWordSet(d, &toks[j-1], gTitle, personTitles) {
 					return i, false
 				}
 				if p == "," {
@@ -408,7 +407,7 @@ func personCueAt(d *doc, toks []token, i int) (int, bool) {
 		return 0, false
 	}
 	w := d.lower(toks[j])
-	if toks[j].flags&gTitle != 0 && personTitles[w] {
+	if inWordSet(d, &toks[j], gTitle, personTitles) {
 		return i, false
 	}
 	for _, cue := range personCuesByLast[w] {
@@ -580,16 +579,20 @@ func selfIntroBefore(d *doc, toks []token, i int) bool {
 }
 
 // introEnd are the last words of self-introductions.
-// afterIntro reports whether t is a word of introEnd. Its gIntroEnd flag
-// says so for an ASCII word, looked up as it is; a word with other
-// letters may have the flag through accent folding, and is checked in the
-// set.
-func afterIntro(d *doc, t *token) bool {
-	if t.flags&gIntroEnd == 0 {
+// afterIntro reports whether t is a word of introEnd.
+func afterIntro(d *doc, t *token) bool { return inWordSet(d, t, gIntroEnd, introEnd) }
+
+// inWordSet reports whether the word token t is in set, a word set whose
+// words (and no others) carry flag in the gazetteer, unfolded. For an
+// ASCII word, looked up as it is, the flag says so; a word with other
+// letters may carry the flag through accent folding ("és" of "es"), and
+// is looked up in the set.
+func inWordSet(d *doc, t *token, flag uint32, set map[string]bool) bool {
+	if t.flags&flag == 0 {
 		return false
 	}
 	w := d.lower(*t)
-	return asciiOnly(w) || introEnd[w]
+	return asciiOnly(w) || set[w]
 }
 
 var introEnd = wordSet("is", "m", "am", "im", "llamo", "es", "me")

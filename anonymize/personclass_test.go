@@ -27,19 +27,34 @@ func TestClassOf(t *testing.T) {
 	}
 }
 
-// TestAfterIntro checks afterIntro against the introEnd set on every word
-// of a few texts, with accented look-alikes that fold onto its words.
-func TestAfterIntro(t *testing.T) {
+// TestInWordSet checks inWordSet against the word sets themselves on
+// every word of a few texts, with accented look-alikes that fold onto
+// their words.
+func TestInWordSet(t *testing.T) {
+	sets := []struct {
+		name string
+		flag uint32
+		set  map[string]bool
+	}{
+		{"introEnd", gIntroEnd, introEnd}, {"personTitles", gTitle, personTitles}, {"personFields", gField, personFields},
+	}
 	for _, text := range []string{
 		"my name is Ana and I am here",
 		"me llamo María, mi nombre es Juan",
 		"ÉS MÉ IM Im é m Llamo LLAMO és",
 		"this isn't it, Is Me Am",
+		"Dr. Pérez, Sra. López, Doña Ana, dona, DOÑA, señor Ruiz, senor, Mr Smith, mR, prof.",
+		"Name: Ana; nómbre: Luis; NOMBRE: x; cliente: y; Clïent: z; huésped: w; huesped: v",
 	} {
 		d := newDoc(text)
 		for _, tok := range d.tokens() {
 			if tok.kind != tokWord {
 				continue
+			}
+			for _, s := range sets {
+				if got, want := inWordSet(d, &tok, s.flag, s.set), s.set[d.lower(tok)]; got != want {
+					t.Errorf("%q: inWordSet(%q, %s) = %v, want %v", text, d.str(tok), s.name, got, want)
+				}
 			}
 			if got, want := afterIntro(d, &tok), introEnd[d.lower(tok)]; got != want {
 				t.Errorf("%q: afterIntro(%q) = %v, want %v", text, d.str(tok), got, want)
