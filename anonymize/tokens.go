@@ -159,32 +159,30 @@ func (d *doc) tokenize(toks []token) []token {
 	i := 0
 	for i < len(text) {
 		c := text[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == ' ' || c == '\t' || c == '\r':
-				gap = true
-				i++
-				continue
-			case c == '\n':
-				gap, nl = true, true
-				i++
-				continue
-			case isDigit(c):
-				j := i + 1
-				for j < len(text) && isDigit(text[j]) {
-					j++
-				}
-				toks = append(toks, token{start: i, end: j, kind: tokNum, gap: gap, nl: nl})
-				anyDigit = true
-				gap, nl = false, false
-				i = j
-				continue
-			case !isAlpha(c):
-				toks = append(toks, token{start: i, end: i + 1, kind: tokPunct, gap: gap, nl: nl})
-				gap, nl = false, false
-				i++
-				continue
+		switch byteKinds[c] {
+		case bkSpace:
+			gap = true
+			i++
+			continue
+		case bkNewline:
+			gap, nl = true, true
+			i++
+			continue
+		case bkDigit:
+			j := i + 1
+			for j < len(text) && isDigit(text[j]) {
+				j++
 			}
+			toks = append(toks, token{start: i, end: j, kind: tokNum, gap: gap, nl: nl})
+			anyDigit = true
+			gap, nl = false, false
+			i = j
+			continue
+		case bkPunct:
+			toks = append(toks, token{start: i, end: i + 1, kind: tokPunct, gap: gap, nl: nl})
+			gap, nl = false, false
+			i++
+			continue
 		}
 		capital := c <= 'Z' // an ASCII letter here
 		if c >= utf8.RuneSelf {
@@ -345,6 +343,33 @@ func (d *doc) tokenize(toks []token) []token {
 	d.words2, d.allCaps2 = words2, allCaps2
 	return toks
 }
+
+// Byte kinds for the tokenizer's first look at a token: ASCII space,
+// newline, digit and other non-letter bytes; bkOther is an ASCII letter
+// or a byte of a multi-byte rune.
+const (
+	bkOther uint8 = iota
+	bkSpace
+	bkNewline
+	bkDigit
+	bkPunct
+)
+
+var byteKinds = func() (t [256]uint8) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		switch b := byte(c); {
+		case b == ' ' || b == '\t' || b == '\r':
+			t[c] = bkSpace
+		case b == '\n':
+			t[c] = bkNewline
+		case isDigit(b):
+			t[c] = bkDigit
+		case !isAlpha(b):
+			t[c] = bkPunct
+		}
+	}
+	return t
+}()
 
 // asciiLetters is 1 for the ASCII lower-case letters, 2 for upper case.
 var asciiLetters = func() (t [256]uint8) {

@@ -81,3 +81,26 @@ func TestShoutingFromTokenizerCounts(t *testing.T) {
 		d.release()
 	}
 }
+
+// TestByteKinds checks the tokenizer's byte table against the byte
+// tests it stands for, on every byte.
+func TestByteKinds(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		want := bkOther
+		switch {
+		case b >= 0x80:
+		case b == ' ' || b == '\t' || b == '\r':
+			want = bkSpace
+		case b == '\n':
+			want = bkNewline
+		case b >= '0' && b <= '9':
+			want = bkDigit
+		case !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'):
+			want = bkPunct
+		}
+		if byteKinds[c] != want {
+			t.Errorf("byteKinds[%#x] = %d, want %d", c, byteKinds[c], want)
+		}
+	}
+}
