@@ -121,3 +121,29 @@ func TestFoldRuneMatchesMap(t *testing.T) {
 		}
 	}
 }
+
+// TestASCIIWordKey checks asciiWordKey against wordKey of the lower-cased
+// word for every ASCII word of up to 16 bytes in texts of many lengths,
+// so that words lie at the start, the middle and the end of short and
+// long texts.
+func TestASCIIWordKey(t *testing.T) {
+	for _, text := range []string{
+		"a", "Hi", "ok THANKS", "O'Brien", "Jean-Luc", "abcdefgh", "ABCDEFGHI", "x abcdefghijklmnop",
+		"call me tomorrow, Ana", "the Internationalisation of BANKING-SERVICES in o'Connell street",
+		"Supercalifragil Mississippi-River x", "ab cdefghijklmnopq rs", "go Mississippi", "to Tennessee!",
+	} {
+		d := newDoc(text)
+		for _, tok := range d.tokens() {
+			w := text[tok.start:tok.end]
+			if tok.kind != tokWord || len(w) > 16 || !asciiOnly(w) {
+				continue
+			}
+			k0, k1 := asciiWordKey(text, tok.start, tok.end)
+			w0, w1 := wordKey(strings.ToLower(w))
+			if k0 != w0 || k1 != w1 {
+				t.Errorf("%q: asciiWordKey(%q) = %#x %#x, want %#x %#x", text, w, k0, k1, w0, w1)
+			}
+		}
+		d.release()
+	}
+}
