@@ -172,9 +172,7 @@ func (g *gazetteer) flags(w string) uint32 {
 	var buf [64]byte
 	f := buf[:0]
 	for _, r := range w {
-		if a, ok := accentFold[r]; ok {
-			r = a
-		}
+		r = foldRune(r)
 		f = utf8.AppendRune(f, r)
 	}
 	if string(f) == w {
@@ -195,6 +193,30 @@ var accentFold = map[rune]rune{
 	'ř': 'r', 'ť': 't', 'ț': 't', 'ţ': 't', 'ď': 'd', 'đ': 'd', 'ğ': 'g', 'ß': 's', 'æ': 'a', 'œ': 'o', 'þ': 't', 'ð': 'd',
 }
 
+// accentFoldTable is accentFold as an array indexed by rune, 0 where a
+// rune has no folding: every key of accentFold is below its length, and
+// an index is cheaper than a map lookup per letter.
+var accentFoldTable = func() (t [0x250]rune) {
+	for r, a := range accentFold {
+		t[r] = a
+	}
+	return t
+}()
+
+// foldRune returns r without its diacritic (accentFold), or r.
+func foldRune(r rune) rune {
+	if uint32(r) < uint32(len(accentFoldTable)) {
+		if a := accentFoldTable[r]; a != 0 {
+			return a
+		}
+		return r
+	}
+	if a, ok := accentFold[r]; ok {
+		return a
+	}
+	return r
+}
+
 // foldAccents strips the diacritics of lower-case Latin letters.
 func foldAccents(s string) string {
 	ascii := true
@@ -210,9 +232,7 @@ func foldAccents(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if f, ok := accentFold[r]; ok {
-			r = f
-		}
+		r = foldRune(r)
 		b.WriteRune(r)
 	}
 	return b.String()

@@ -61,22 +61,64 @@ var personSuffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": 
 
 var nameParticles = wordSet("de", "del", "la", "las", "los", "van", "von", "der", "den", "da", "di", "do", "dos", "das", "du", "le", "bin", "ibn", "al", "el", "y", "ten", "ter", "mac", "st")
 
-// nameClass tells how name-like a word token is.
-type nameClass struct {
-	first, last, common, veryCommon, stop, place bool
-	cap, allCap, lower                           bool
+// nameClass tells how name-like a word token is: the token's gazetteer
+// flags of nameFlags, and the ncCap, ncAllCap and ncLower bits (above
+// every gazetteer flag), packed in one word so that a class is built with
+// a few register operations.
+type nameClass uint32
+
+const (
+	nameFlags = gFirst | gLast | gCommon | gVeryCommon | gStop | gPlace
+
+	ncCap    nameClass = 1 << 29 // capitalised, in a text that is not shouting
+	ncAllCap nameClass = 1 << 30 // all upper case, in a text that is not shouting
+	ncLower  nameClass = 1 << 31 // not capitalised
+)
+
+// classOf returns the class of a word token; capsText tells whether the
+// text is shouting (isShouting).
+func classOf(t *token, capsText bool) nameClass {
+	c := nameClass(t.flags & nameFlags)
+	if !t.cap {
+		c |= ncLower
+	}
+	if !capsText {
+		if t.allCap {
+			c |= ncAllCap | ncCap
+		} else if t.cap {
+			c |= ncCap
+		}
+	}
+	return c
 }
 
+func (c nameClass) first() bool      { return uint32(c)&gFirst != 0 }
+func (c nameClass) last() bool       { return uint32(c)&gLast != 0 }
+func (c nameClass) common() bool     { return uint32(c)&gCommon != 0 }
+func (c nameClass) veryCommon() bool { return uint32(c)&gVeryCommon != 0 }
+func (c nameClass) stop() bool       { return uint32(c)&gStop != 0 }
+func (c nameClass) place() bool      { return uint32(c)&gPlace != 0 }
+func (c nameClass) cap() bool        { return c&ncCap != 0 }
+func (c nameClass) allCap() bool     { return c&ncAllCap != 0 }
+func (c nameClass) lower() bool      { return c&ncLower != 0 }
+
 func (PersonRecognizer) recognizeDoc(d *doc) []Span {
-	spans := personRules(d)
-	return tagPersons(d, d.tokens(), spans)
+	// The spans are built in the doc's result buffer (see docRecognizer).
+	spans := tagPersons(d, d.tokens(), personRulesTo(d, d.spanOut[:0]))
+	if cap(spans) > 0 {
+		d.spanOut = spans[:0]
+	}
+	return spans
 }
 
 // personRules finds names with the rules above, without the tagger.
-func personRules(d *doc) []Span {
+func personRules(d *doc) []Span { return personRulesTo(d, nil) }
+
+// personRulesTo is personRules appending to out, which must be empty.
+func personRulesTo(d *doc, out []Span) []Span {
 	toks := d.tokens()
 	if len(toks) == 0 || !d.anyCap && d.anyFlags&gFirst == 0 {
-		return nil // no capital and no given name: nothing to start a name
+		return out // no capital and no given name: nothing to start a name
 	}
 	g := loadGazetteer()
 	// Mostly upper-case texts carry no capitalisation signal.
@@ -88,24 +130,13 @@ func personRules(d *doc) []Span {
 	} else {
 		cls = clsBuf[:len(toks)]
 	}
-	for i, t := range toks {
-		if t.kind != tokWord {
-			continue
+	for i := range toks {
+		if t := &toks[i]; t.kind == tokWord {
+			cls[i] = classOf(t, capsText)
 		}
-		f := t.flags
-		c := nameClass{
-			first: f&gFirst != 0, last: f&gLast != 0, common: f&gCommon != 0, veryCommon: f&gVeryCommon != 0, stop: f&gStop != 0,
-			place: f&gPlace != 0,
-			cap:   t.cap && !capsText, allCap: t.allCap && !capsText, lower: !t.cap,
-		}
-		if c.allCap {
-			c.cap = true
-		}
-		cls[i] = c
 	}
-	var out []Span
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != tokWord || !cls[i].cap && !cls[i].first && !cls[i].last && !(i > 0 && toks[i-1].flags&gIntroEnd != 0 && introEnd[d.lower(toks[i-1])]) {
+		if toks[i].kind != tokWord || !cls[i].cap() && !cls[i].first() && !cls[i].last() && !(i > 0 && afterIntro(d, &toks[i-1])) {
 			continue // every rule starts at a capitalised word, a listed name or after "my name is"
 		}
 		if !toks[i].gap && i > 0 && inHandle(d, toks, i) {
@@ -113,20 +144,20 @@ func personRules(d *doc) []Span {
 		}
 		start, score, strong, takeNext := -1, 0.0, false, false
 		// A speaker label at the start of a line: "Mary: hello".
-		if sentenceStart(d, toks, i) && cls[i].cap && !cls[i].common && !cls[i].place && i+1 < len(toks) && d.str(toks[i+1]) == ":" && !toks[i+1].gap && cls[i].first && toks[i].flags&gField == 0 {
+		if sentenceStart(d, toks, i) && cls[i].cap() && !cls[i].common() && !cls[i].place() && i+1 < len(toks) && d.str(toks[i+1]) == ":" && !toks[i+1].gap && cls[i].first() && toks[i].flags&gField == 0 {
 			start, score = i, 0.6
 		}
 		// 1. Cues, titles and fields before i.
 		if cueEnd, weak := personCueAt(d, toks, i); start < 0 && cueEnd > 0 {
 			c := cls[i]
 			switch {
-			case !weak && c.lower && !c.common && !c.stop && !c.place && toks[i].end-toks[i].start >= 3 && selfIntroBefore(d, toks, i):
+			case !weak && c.lower() && !c.common() && !c.stop() && !c.place() && toks[i].end-toks[i].start >= 3 && selfIntroBefore(d, toks, i):
 				// "my name is krithika", "me llamo maría": a name typed in
 				// lower case that no list knows.
 				start, score, strong = i, 0.8, true
-			case !weak && (c.cap || (c.first || c.last) && !c.stop && !c.common) && !c.stop && !(c.veryCommon && !c.first && !c.last):
+			case !weak && (c.cap() || (c.first() || c.last()) && !c.stop() && !c.common()) && !c.stop() && !(c.veryCommon() && !c.first() && !c.last()):
 				start, score, strong = i, 0.85, true
-			case weak && c.cap && (c.first || c.last) && !c.veryCommon:
+			case weak && c.cap() && (c.first() || c.last()) && !c.veryCommon():
 				start, score, strong = i, 0.7, true
 			}
 		}
@@ -134,31 +165,31 @@ func personRules(d *doc) []Span {
 		if toks[i].flags&gTitle != 0 {
 			continue
 		}
-		if start < 0 && c.cap && !c.stop {
+		if start < 0 && c.cap() && !c.stop() {
 			next := i + 1
-			nextIsName := next < len(toks) && toks[next].kind == tokWord && toks[next].gap && !toks[next].nl && cls[next].cap && !cls[next].stop &&
-				(cls[next].last || cls[next].first || !cls[next].common || c.first && !cls[next].veryCommon && toks[next].flags&(gStreet|gMonth|gWeekday) == 0)
+			nextIsName := next < len(toks) && toks[next].kind == tokWord && toks[next].gap && !toks[next].nl && cls[next].cap() && !cls[next].stop() &&
+				(cls[next].last() || cls[next].first() || !cls[next].common() || c.first() && !cls[next].veryCommon() && toks[next].flags&(gStreet|gMonth|gWeekday) == 0)
 			// After "in", "to", "from", a word that is also a place is a place.
-			placeCue := c.place && i > 0 && toks[i-1].kind == tokWord && strongPlacePreps[d.lower(toks[i-1])]
+			placeCue := c.place() && i > 0 && toks[i-1].kind == tokWord && strongPlacePreps[d.lower(toks[i-1])]
 			initial := sentenceStart(d, toks, i)
 			switch {
-			case c.first && nextIsName && !(c.veryCommon && initial && !cls[next].last):
+			case c.first() && nextIsName && !(c.veryCommon() && initial && !cls[next].last()):
 				start, score = i, 0.85
-			case (c.last || !c.common) && !c.place && nextIsName && cls[next].last && !initial:
+			case (c.last() || !c.common()) && !c.place() && nextIsName && cls[next].last() && !initial:
 				start, score = i, 0.75
-			case c.first && !c.common && !placeCue:
+			case c.first() && !c.common() && !placeCue:
 				start, score = i, 0.65
 				if initial {
 					score = 0.55
 				}
-			case c.first && !initial && !c.veryCommon && !placeCue:
+			case c.first() && !initial && !c.veryCommon() && !placeCue:
 				start, score = i, 0.5
-			case c.last && !c.common && !c.place && !c.allCap:
+			case c.last() && !c.common() && !c.place() && !c.allCap():
 				start, score = i, 0.5
 				if initial {
 					score = 0.45
 				}
-			case !c.common && !c.place && !c.allCap && possessiveAfter(d, toks, i):
+			case !c.common() && !c.place() && !c.allCap() && possessiveAfter(d, toks, i):
 				start, score = i, 0.45
 			case unknownName(c) && nextIsName && unknownName(cls[next]) && toks[next].flags&(gStreet|gUnit) == 0:
 				// Two capitalised words no list knows: "Rubija Liberšar".
@@ -166,19 +197,19 @@ func personRules(d *doc) []Span {
 				if initial {
 					score = 0.45
 				}
-			case unknownName(c) && !c.allCap && personVerbAfter(d, toks, i+1):
+			case unknownName(c) && !c.allCap() && personVerbAfter(d, toks, i+1):
 				// "Dzhambek is from…", "Mehrudin shouted at…"
 				start, score = i, 0.5
 			}
-			if start >= 0 && c.allCap && !nextIsName {
+			if start >= 0 && c.allCap() && !nextIsName {
 				start = -1 // a lone upper-case word is an acronym more often than a name
 			}
 		}
-		if start < 0 && c.lower && c.first && !c.common && !c.stop && !c.place && i+1 < len(toks) {
+		if start < 0 && c.lower() && c.first() && !c.common() && !c.stop() && !c.place() && i+1 < len(toks) {
 			n := cls[i+1]
-			if toks[i+1].kind == tokWord && toks[i+1].gap && !toks[i+1].nl && n.lower && !n.common && !n.stop && !n.place {
+			if toks[i+1].kind == tokWord && toks[i+1].gap && !toks[i+1].nl && n.lower() && !n.common() && !n.stop() && !n.place() {
 				start, score, takeNext = i, 0.5, true
-				if n.last {
+				if n.last() {
 					score = 0.6
 				}
 			}
@@ -203,7 +234,7 @@ func personRules(d *doc) []Span {
 			}
 			n := cls[k]
 			lw := d.lower(t)
-			if n.allCap && !cls[start].allCap && !personSuffixes[lw] {
+			if n.allCap() && !cls[start].allCap() && !personSuffixes[lw] {
 				break // "Aaron Rodgers SILENCING the…": a shouted word is not the name's
 			}
 			if k+1 < len(toks) && d.str(toks[k+1]) == ":" && !toks[k+1].gap {
@@ -213,22 +244,22 @@ func personRules(d *doc) []Span {
 				break // an address unit after the name: "Cindy Holinka Apt. 117"
 			}
 			// A middle initial: "Chise T. Hori", "Kate M Begum".
-			if t.end-t.start == 1 && n.cap && k+2 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap && toks[k+2].kind == tokWord && cls[k+2].cap {
+			if t.end-t.start == 1 && n.cap() && k+2 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap && toks[k+2].kind == tokWord && cls[k+2].cap() {
 				end, k, words = toks[k+1].end, k+2, words+1
 				continue
 			}
-			if t.end-t.start == 1 && n.cap && k+1 < len(toks) && toks[k+1].kind == tokWord && toks[k+1].gap && !toks[k+1].nl && cls[k+1].cap && !cls[k+1].stop {
+			if t.end-t.start == 1 && n.cap() && k+1 < len(toks) && toks[k+1].kind == tokWord && toks[k+1].gap && !toks[k+1].nl && cls[k+1].cap() && !cls[k+1].stop() {
 				end, k, words = t.end, k+1, words+1
 				continue
 			}
-			if personSuffixes[strings.TrimSuffix(lw, ".")] && (n.cap || n.allCap) && words >= 2 {
+			if personSuffixes[strings.TrimSuffix(lw, ".")] && (n.cap() || n.allCap()) && words >= 2 {
 				end = t.end
 				if k+1 < len(toks) && d.str(toks[k+1]) == "." && !toks[k+1].gap {
 					end = toks[k+1].end
 				}
 				break
 			}
-			if nameParticles[lw] && !n.cap && k+1 < len(toks) && cls[k+1].cap && toks[k+1].gap && !toks[k+1].nl && (cls[k+1].last || !cls[k+1].common) {
+			if nameParticles[lw] && !n.cap() && k+1 < len(toks) && cls[k+1].cap() && toks[k+1].gap && !toks[k+1].nl && (cls[k+1].last() || !cls[k+1].common()) {
 				end, k, words = toks[k+1].end, k+2, words+1
 				continue
 			}
@@ -236,20 +267,20 @@ func personRules(d *doc) []Span {
 			switch {
 			case takeNext && k == start+1:
 				ok = true
-			case n.stop && !(n.cap && n.last && !n.allCap):
-			case n.cap && (n.last || n.first || !n.common):
+			case n.stop() && !(n.cap() && n.last() && !n.allCap()):
+			case n.cap() && (n.last() || n.first() || !n.common()):
 				ok = true
-			case n.cap && strong && !n.veryCommon:
+			case n.cap() && strong && !n.veryCommon():
 				ok = true
-			case n.cap && words == 1 && cls[start].first && !n.veryCommon && t.flags&(gStreet|gMonth|gWeekday|gTitle) == 0:
+			case n.cap() && words == 1 && cls[start].first() && !n.veryCommon() && t.flags&(gStreet|gMonth|gWeekday|gTitle) == 0:
 				ok = true // a surname the lists do not know: "James Talbot"
-			case n.cap && words == 1 && cls[start].first && !cls[start].common && !cls[start].lower && t.flags&(gStreet|gMonth|gWeekday|gTitle|gPlace) == 0:
+			case n.cap() && words == 1 && cls[start].first() && !cls[start].common() && !cls[start].lower() && t.flags&(gStreet|gMonth|gWeekday|gTitle|gPlace) == 0:
 				ok = true // a surname that is also a word: "Martin Short"
-			case n.lower && words == 1 && cls[start].first && !cls[start].lower && !n.common && !n.place && !personVerbAfter(d, toks, k+1) && len(lw) > 2:
+			case n.lower() && words == 1 && cls[start].first() && !cls[start].lower() && !n.common() && !n.place() && !personVerbAfter(d, toks, k+1) && len(lw) > 2:
 				ok = true // a surname typed in lower case: "Kylie minogue"
-			case n.lower && c.lower && n.last && !n.common:
+			case n.lower() && c.lower() && n.last() && !n.common():
 				ok = true
-			case n.lower && strong && (n.last || n.first) && !n.common:
+			case n.lower() && strong && (n.last() || n.first()) && !n.common():
 				ok = true
 			}
 			if !ok {
@@ -265,7 +296,7 @@ func personRules(d *doc) []Span {
 			continue
 		}
 		// A name right before a street type is a street: "Gordon Terrace".
-		if k < len(toks) && toks[k].kind == tokWord && toks[k].gap && toks[k].flags&gStreet != 0 && cls[k].cap {
+		if k < len(toks) && toks[k].kind == tokWord && toks[k].gap && toks[k].flags&gStreet != 0 && cls[k].cap() {
 			continue
 		}
 		if words >= 2 {
@@ -297,12 +328,22 @@ func inHandle(d *doc, toks []token, i int) bool {
 func isShouting(d *doc, toks []token) bool {
 	if d.shout == 0 {
 		d.shout = 1
-		if computeShouting(toks) {
+		// The tokenizer counted the words of d.toks; other token slices
+		// are counted here.
+		if d.tokked && len(toks) == len(d.toks) && (len(toks) == 0 || &toks[0] == &d.toks[0]) {
+			if shouting(d.words2, d.allCaps2) {
+				d.shout = 2
+			}
+		} else if computeShouting(toks) {
 			d.shout = 2
 		}
 	}
 	return d.shout == 2
 }
+
+// shouting is the rule on the counts: five or more words of two or more
+// bytes, at least 60% of them all upper case.
+func shouting(words, caps int) bool { return words >= 5 && caps*10 >= words*6 }
 
 func computeShouting(toks []token) bool {
 	words, caps := 0, 0
@@ -314,7 +355,7 @@ func computeShouting(toks []token) bool {
 			}
 		}
 	}
-	return words >= 5 && caps*10 >= words*6
+	return shouting(words, caps)
 }
 
 // sentenceStart reports whether toks[i] begins a sentence or a line.
@@ -326,7 +367,7 @@ func sentenceStart(d *doc, toks []token, i int) bool {
 	switch p {
 	case ".", "!", "?", "¡", "¿", "\"", "“", ">", "-", "*", "•", "(", ":":
 		// After a title ("Dr."), the word is not a sentence start.
-		if p == "." && i >= 2 && toks[i-2].kind == tokWord && toks[i-2].flags&gTitle != 0 && personTitles[d.lower(toks[i-2])] {
+		if p == "." && i >= 2 && toks[i-2].kind == tokWord && inWordSet(d, &toks[i-2], gTitle, personTitles) {
 			return false
 		}
 		return true
@@ -347,8 +388,7 @@ func personCueAt(d *doc, toks []token, i int) (int, bool) {
 		if p == ":" || p == "." || p == "," || p == "-" {
 			if j-1 >= 0 && toks[j-1].kind == tokWord {
 				w := d.lower(toks[j-1])
-				f := toks[j-1].flags
-				if p == ":" && f&gField != 0 && personFields[w] || p == "." && f&gTitle != 0 && personTitles[w] {
+				if p == ":" && inWordSet(d, &toks[j-1], gField, personFields) || p == "." && inWordSet(d, &toks[j-1], gTitle, personTitles) {
 					return i, false
 				}
 				if p == "," {
@@ -367,7 +407,7 @@ func personCueAt(d *doc, toks []token, i int) (int, bool) {
 		return 0, false
 	}
 	w := d.lower(toks[j])
-	if toks[j].flags&gTitle != 0 && personTitles[w] {
+	if inWordSet(d, &toks[j], gTitle, personTitles) {
 		return i, false
 	}
 	for _, cue := range personCuesByLast[w] {
@@ -417,14 +457,17 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 	if len(spans) == 0 {
 		return spans
 	}
-	known := map[string]bool{}
+	// The words of the confident spans: a handful, so a slice on the
+	// stack, not a map.
+	var knownBuf [16]string
+	known := knownBuf[:0]
 	for _, s := range spans {
 		if s.Score < 0.6 {
 			continue
 		}
 		for _, w := range lowerWords(d.text[s.Start:s.End]) {
 			if len(w) > 2 {
-				known[w] = true
+				known = append(known, w)
 			}
 		}
 	}
@@ -451,13 +494,13 @@ func propagateNames(d *doc, toks []token, cls []nameClass, spans []Span) []Span 
 	}
 	var extra []Span
 	for i, t := range toks {
-		if t.kind != tokWord || !cls[i].cap || cls[i].allCap || cls[i].stop || cls[i].veryCommon || t.flags&gTitle != 0 || covered(t) {
+		if t.kind != tokWord || !cls[i].cap() || cls[i].allCap() || cls[i].stop() || cls[i].veryCommon() || t.flags&gTitle != 0 || covered(t) {
 			continue
 		}
 		score := 0.0
-		if known[d.lower(t)] {
+		if slices.Contains(known, d.lower(t)) {
 			score = 0.7
-		} else if !cls[i].common && !cls[i].place && listedWithName(d, toks, i, inSpan) {
+		} else if !cls[i].common() && !cls[i].place() && listedWithName(d, toks, i, inSpan) {
 			score = 0.55
 		}
 		if score > 0 {
@@ -494,7 +537,7 @@ func listedWithName(d *doc, toks []token, i int, inSpan func(token) bool) bool {
 // unknownName reports whether a capitalised word is in no list that would
 // make it something else than a name (common word, stop word, place).
 func unknownName(c nameClass) bool {
-	return c.cap && !c.common && !c.stop && !c.place
+	return c.cap() && !c.common() && !c.stop() && !c.place()
 }
 
 // personVerbs follow a person's name: "X said", "X is from", "X lives".
@@ -536,4 +579,20 @@ func selfIntroBefore(d *doc, toks []token, i int) bool {
 }
 
 // introEnd are the last words of self-introductions.
+// afterIntro reports whether t is a word of introEnd.
+func afterIntro(d *doc, t *token) bool { return inWordSet(d, t, gIntroEnd, introEnd) }
+
+// inWordSet reports whether the word token t is in set, a word set whose
+// words (and no others) carry flag in the gazetteer, unfolded. For an
+// ASCII word, looked up as it is, the flag says so; a word with other
+// letters may carry the flag through accent folding ("és" of "es"), and
+// is looked up in the set.
+func inWordSet(d *doc, t *token, flag uint32, set map[string]bool) bool {
+	if t.flags&flag == 0 {
+		return false
+	}
+	w := d.lower(*t)
+	return asciiOnly(w) || set[w]
+}
+
 var introEnd = wordSet("is", "m", "am", "im", "llamo", "es", "me")

@@ -356,7 +356,9 @@ func tagPersonsWith(m *personModel, d *doc, toks []token, spans []Span) []Span {
 	var f personFeats
 	tagged := false
 	for i := range toks {
-		if state[i] != 0 || !taggable(d, toks, i, shout) {
+		// The kind and length tests of personCandidate first, inline:
+		// most tokens fail them.
+		if t := &toks[i]; state[i] != 0 || t.kind != tokWord || t.end-t.start < 2 || !taggable(d, toks, i, shout) {
 			continue
 		}
 		prev, next := neighbourStates(state, i)

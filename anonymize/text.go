@@ -210,8 +210,12 @@ const allWords = ^uint64(0)
 
 // bloomBit is the bit of a lower-cased word in a wordBloom: its first
 // byte and its length.
-func bloomBit(low string) uint64 {
-	return 1 << ((uint(low[0]) + 7*uint(len(low))) & 63)
+func bloomBit(low string) uint64 { return bloomBitOf(low[0], len(low)) }
+
+// bloomBitOf is bloomBit of a word from its first byte and its length,
+// for a word in a byte slice: no conversion to a string.
+func bloomBitOf(first byte, n int) uint64 {
+	return 1 << ((uint(first) + 7*uint(n)) & 63)
 }
 
 // wordBloom returns the bloomBits of a set's words: with a dozen words,
@@ -272,7 +276,7 @@ func anyWordBloom(s string, words map[string]bool, bloom uint64) bool {
 				}
 				buf[k] = c
 			}
-			if l := buf[:len(w)]; bloom&bloomBit(string(l)) != 0 && words[string(l)] {
+			if l := buf[:len(w)]; bloom&bloomBitOf(l[0], len(l)) != 0 && words[string(l)] {
 				return true
 			}
 		} else if len(w) <= 64 {
@@ -283,7 +287,7 @@ func anyWordBloom(s string, words map[string]bool, bloom uint64) bool {
 			for _, r := range w {
 				l = utf8.AppendRune(l, unicode.ToLower(r))
 			}
-			if bloom&bloomBit(string(l)) != 0 && words[string(l)] {
+			if bloom&bloomBitOf(l[0], len(l)) != 0 && words[string(l)] {
 				return true
 			}
 		} else if words[strings.ToLower(w)] {

@@ -85,8 +85,10 @@ var docPool = sync.Pool{New: func() any { return &doc{pooled: true} }}
 
 // newDoc returns a pooled doc for text; release gives it back.
 func newDoc(text string) *doc {
+	// A pooled doc is reset already: release clears it before putting it
+	// back, and the pool's New makes a zero one.
 	d := docPool.Get().(*doc)
-	*d = doc{text: text, pooled: true, buf: d.buf, spanBuf: d.spanBuf, spanOut: d.spanOut}
+	d.text = text
 	return d
 }
 
@@ -157,32 +159,30 @@ func (d *doc) tokenize(toks []token) []token {
 	i := 0
 	for i < len(text) {
 		c := text[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == ' ' || c == '\t' || c == '\r':
-				gap = true
-				i++
-				continue
-			case c == '\n':
-				gap, nl = true, true
-				i++
-				continue
-			case isDigit(c):
-				j := i + 1
-				for j < len(text) && isDigit(text[j]) {
-					j++
-				}
-				toks = append(toks, token{start: i, end: j, kind: tokNum, gap: gap, nl: nl})
-				anyDigit = true
-				gap, nl = false, false
-				i = j
-				continue
-			case !isAlpha(c):
-				toks = append(toks, token{start: i, end: i + 1, kind: tokPunct, gap: gap, nl: nl})
-				gap, nl = false, false
-				i++
-				continue
+		switch byteKinds[c] {
+		case bkSpace:
+			gap = true
+			i++
+			continue
+		case bkNewline:
+			gap, nl = true, true
+			i++
+			continue
+		case bkDigit:
+			j := i + 1
+			for j < len(text) && isDigit(text[j]) {
+				j++
 			}
+			toks = append(toks, token{start: i, end: j, kind: tokNum, gap: gap, nl: nl})
+			anyDigit = true
+			gap, nl = false, false
+			i = j
+			continue
+		case bkPunct:
+			toks = append(toks, token{start: i, end: i + 1, kind: tokPunct, gap: gap, nl: nl})
+			gap, nl = false, false
+			i++
+			continue
 		}
 		capital := c <= 'Z' // an ASCII letter here
 		if c >= utf8.RuneSelf {
@@ -208,19 +208,29 @@ func (d *doc) tokenize(toks []token) []token {
 		t := &toks[len(toks)-1]
 		t.start, t.kind, t.gap, t.nl, t.cap = i, tokWord, gap, nl, capital
 		gap, nl = false, false
-		upper, letters := 0, 0
+		// seen collects the kinds of letters in the word: bit 1 a letter
+		// that is not upper case, bit 2 an upper-case one.
+		letters := 0
+		seen := uint8(0)
 		ascii := true
 		j := i
 		for j < len(text) {
-			c := text[j]
-			if k := asciiLetters[c]; k != 0 {
-				// ASCII fast path: k is 1 for lower case, 2 for upper.
-				letters++
-				upper += int(k >> 1)
+			// ASCII fast path: a run of ASCII letters, asciiLetters being
+			// 1 for lower case and 2 for upper.
+			run := j
+			for j < len(text) {
+				k := asciiLetters[text[j]]
+				if k == 0 {
+					break
+				}
+				seen |= k
 				j++
-				continue
 			}
-			if c < utf8.RuneSelf && c != '\'' && c != '-' {
+			letters += j - run
+			if j >= len(text) {
+				break
+			}
+			if c := text[j]; c < utf8.RuneSelf && c != '\'' && c != '-' {
 				break
 			}
 			r, n := utf8.DecodeRuneInString(text[j:])
@@ -228,7 +238,9 @@ func (d *doc) tokenize(toks []token) []token {
 				ascii = false
 				letters++
 				if unicode.IsUpper(r) {
-					upper++
+					seen |= 2
+				} else {
+					seen |= 1
 				}
 				j += n
 				continue
@@ -248,7 +260,8 @@ func (d *doc) tokenize(toks []token) []token {
 			break
 		}
 		t.end = j
-		t.allCap = letters >= 2 && upper == letters
+		t.allCap = letters >= 2 && seen&1 == 0
+		upper := seen&2 != 0
 		w := text[i:j]
 		switch {
 		case ascii && len(w) <= 16:
@@ -264,7 +277,7 @@ func (d *doc) tokenize(toks []token) []token {
 				f, off, ok = g.table.lookup(k0, k1, len(w))
 			}
 			switch {
-			case upper == 0:
+			case !upper:
 				t.flags = f
 			case ok:
 				// A gazetteer word: its lower-cased text is the table's copy.
@@ -282,7 +295,7 @@ func (d *doc) tokenize(toks []token) []token {
 					low.WriteByte(c)
 				}
 			}
-		case upper == 0:
+		case !upper:
 			t.flags = g.flags(w)
 		default:
 			off := low.Len()
@@ -330,6 +343,33 @@ func (d *doc) tokenize(toks []token) []token {
 	d.words2, d.allCaps2 = words2, allCaps2
 	return toks
 }
+
+// Byte kinds for the tokenizer's first look at a token: ASCII space,
+// newline, digit and other non-letter bytes; bkOther is an ASCII letter
+// or a byte of a multi-byte rune.
+const (
+	bkOther uint8 = iota
+	bkSpace
+	bkNewline
+	bkDigit
+	bkPunct
+)
+
+var byteKinds = func() (t [256]uint8) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		switch b := byte(c); {
+		case b == ' ' || b == '\t' || b == '\r':
+			t[c] = bkSpace
+		case b == '\n':
+			t[c] = bkNewline
+		case isDigit(b):
+			t[c] = bkDigit
+		case !isAlpha(b):
+			t[c] = bkPunct
+		}
+	}
+	return t
+}()
 
 // asciiLetters is 1 for the ASCII lower-case letters, 2 for upper case.
 var asciiLetters = func() (t [256]uint8) {

@@ -58,3 +58,49 @@ func TestTokenLower(t *testing.T) {
 		d.release()
 	}
 }
+
+// TestShoutingFromTokenizerCounts checks that isShouting, which reads the
+// tokenizer's word counts, agrees with a count over the tokens.
+func TestShoutingFromTokenizerCounts(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"PLEASE CALL ME BACK ASAP ok", true},
+		{"please call me back when you can", false},
+		{"I AM A B C D", false}, // one-letter words do not count
+		{"HOLA SOY MARÍA GARCÍA DE MADRID", true},
+		{"Hi THIS IS John from the shop", false},
+		{"", false},
+	} {
+		d := newDoc(tc.text)
+		toks := d.tokens()
+		if got := isShouting(d, toks); got != tc.want || got != computeShouting(toks) {
+			t.Errorf("isShouting(%q) = %v, want %v (count over tokens: %v)", tc.text, got, tc.want, computeShouting(toks))
+		}
+		d.release()
+	}
+}
+
+// TestByteKinds checks the tokenizer's byte table against the byte
+// tests it stands for, on every byte.
+func TestByteKinds(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		want := bkOther
+		switch {
+		case b >= 0x80:
+		case b == ' ' || b == '\t' || b == '\r':
+			want = bkSpace
+		case b == '\n':
+			want = bkNewline
+		case b >= '0' && b <= '9':
+			want = bkDigit
+		case !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'):
+			want = bkPunct
+		}
+		if byteKinds[c] != want {
+			t.Errorf("byteKinds[%#x] = %d, want %d", c, byteKinds[c], want)
+		}
+	}
+}

@@ -173,36 +173,36 @@ func (t *wordTable) lookup(k0, k1 uint64, n int) (flags, off uint32, ok bool) {
 }
 
 // asciiWordKey packs text[i:j], a word of 1 to 16 ASCII letters, hyphens
-// and apostrophes, lower-cased, as wordKey packs it. With 16 bytes of text
-// from i on it reads them as two wide loads and masks them; the letters
-// are lower-cased together by setting bit 5 of every byte, which leaves
-// hyphens and apostrophes as they are.
+// and apostrophes, lower-cased, as wordKey packs it. It reads the word
+// with wide loads of 8 bytes, from its start when the text goes on far
+// enough and else ending at its end (a text's last word), and masks
+// them; the letters are lower-cased together by setting bit 5 of every
+// byte, which leaves hyphens and apostrophes as they are.
 func asciiWordKey(text string, i, j int) (k0, k1 uint64) {
 	const lowerBits = 0x2020202020202020
 	n := j - i
-	if i+16 <= len(text) {
-		k0, k1 = le64(text[i:]), le64(text[i+8:])
+	if n <= 8 {
 		switch {
-		case n < 8:
-			k0 &= 1<<(8*n) - 1
-			k1 = 0
-		case n == 8:
-			k1 = 0
-		case n < 16:
-			k1 &= 1<<(8*(n-8)) - 1
+		case i+8 <= len(text):
+			k0 = le64(text[i:]) & byteMask(n)
+		case j >= 8:
+			k0 = le64(text[j-8:]) >> (8 * (8 - n))
+		default:
+			k0, _ = wordKey(text[i:j])
 		}
+		return k0 | lowerBits&byteMask(n), 0
+	}
+	k0 = le64(text[i:])
+	if i+16 <= len(text) {
+		k1 = le64(text[i+8:]) & byteMask(n-8)
 	} else {
-		k0, k1 = wordKey(text[i:j])
+		k1 = le64(text[j-8:]) >> (8 * (16 - n))
 	}
-	m0, m1 := uint64(lowerBits), uint64(lowerBits)
-	if n < 8 {
-		m0 &= 1<<(8*n) - 1
-		m1 = 0
-	} else if n < 16 {
-		m1 &= 1<<(8*(n-8)) - 1
-	}
-	return k0 | m0, k1 | m1
+	return k0 | lowerBits, k1 | lowerBits&byteMask(n-8)
 }
+
+// byteMask has the low n bytes set, for n from 0 to 8.
+func byteMask(n int) uint64 { return uint64(1)<<(8*uint(n)) - 1 }
 
 func wordHash(k0, k1 uint64, n int) uint64 {
 	h := k0*0x9E3779B97F4A7C15 ^ k1*0xC2B2AE3D27D4EB4F ^ uint64(n)

@@ -98,3 +98,52 @@ func TestTinyWords(t *testing.T) {
 		t.Fatal("no one- or two-letter word in the gazetteer")
 	}
 }
+
+// TestFoldRuneMatchesMap checks the array form of accentFold against the
+// map on every rune the array covers and on a few beyond it.
+func TestFoldRuneMatchesMap(t *testing.T) {
+	for r := rune(0); r < 0x300; r++ {
+		want := r
+		if a, ok := accentFold[r]; ok {
+			want = a
+		}
+		if got := foldRune(r); got != want {
+			t.Errorf("foldRune(%q) = %q, want %q", r, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		in, want string
+	}{
+		{"maría", "maria"}, {"çağrı", "cagri"}, {"łódź", "lodz"}, {"plain", "plain"}, {"日本", "日本"}, {"ștefan", "stefan"},
+	} {
+		if got := foldAccents(tc.in); got != tc.want {
+			t.Errorf("foldAccents(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestASCIIWordKey checks asciiWordKey against wordKey of the lower-cased
+// word for every ASCII word of up to 16 bytes in texts of many lengths,
+// so that words lie at the start, the middle and the end of short and
+// long texts.
+func TestASCIIWordKey(t *testing.T) {
+	for _, text := range []string{
+		"a", "Hi", "ok THANKS", "O'Brien", "Jean-Luc", "abcdefgh", "ABCDEFGHI", "x abcdefghijklmnop",
+		"call me tomorrow, Ana", "the Internationalisation of BANKING-SERVICES in o'Connell street",
+		"Supercalifragil Mississippi-River x", "ab cdefghijklmnopq rs", "go Mississippi", "to Tennessee!",
+	} {
+		d := newDoc(text)
+		for _, tok := range d.tokens() {
+			w := text[tok.start:tok.end]
+			if tok.kind != tokWord || len(w) > 16 || !asciiOnly(w) {
+				continue
+			}
+			k0, k1 := asciiWordKey(text, tok.start, tok.end)
+			w0, w1 := wordKey(strings.ToLower(w))
+			if k0 != w0 || k1 != w1 {
+				t.Errorf("%q: asciiWordKey(%q) = %#x %#x, want %#x %#x", text, w, k0, k1, w0, w1)
+			}
+		}
+		d.release()
+	}
+}
