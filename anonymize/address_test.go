@@ -184,6 +184,9 @@ func TestPostalBlocks(t *testing.T) {
 		{"town and code after a unit", "I'll meet you at 41377 Schachterlweg 62 Apt. 501 POLSING OO after the concert.", "41377 Schachterlweg 62 Apt. 501 POLSING OO"},
 		{"town and lower-case code after a unit", "The office is at 2519 Semperweg 150 Suite 691 Birmensdorf nan", "2519 Semperweg 150 Suite 691 Birmensdorf nan"},
 		{"symbol opening a word of a city", "It's in Λεωφόρος Συγγρού 119\n Apt. 658\n ΑΓΙΟΣ ∆ΟΜΕΤΙΟΣ\n Cyprus (Greek) 25572", "Λεωφόρος Συγγρού 119\n Apt. 658\n ΑΓΙΟΣ ∆ΟΜΕΤΙΟΣ\n Cyprus (Greek) 25572"},
+		{"town with a particle after a known head", "address:\n1207 Avda. Castilla 9\n Apt. 12\n Soto del Real\n\n Spain 28791", "1207 Avda. Castilla 9\n Apt. 12\n Soto del Real\n\n Spain 28791"},
+		{"town with a one-letter district", "address:\n88 Storgata 4 Suite 2\nKRISTIANSUND N\n, nan\n Norway 6509", "88 Storgata 4 Suite 2\nKRISTIANSUND N\n, nan\n Norway 6509"},
+		{"region code then a dashed postcode", "address:\n12 ul. Długa 5 Apt. 7\n   Wrocław\n    nan\n    50-123", "12 ul. Długa 5 Apt. 7\n   Wrocław\n    nan\n    50-123"},
 		{"unit is not the street name", "address:\n9554 62 Rue Gafsa Apt. 981\nToronto\n, ON\n 82269", "9554 62 Rue Gafsa Apt. 981\nToronto\n, ON\n 82269"},
 	}
 	for _, tt := range tests {

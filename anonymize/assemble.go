@@ -159,6 +159,9 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				dead[n] = true
 				killed = append(killed, n)
 				parts++
+				if nl > 0 && spans[n].Type == EntityLocation {
+					end = townLineEnd(d, toks, spans, dead, si, tokAt(end), end)
+				}
 				continue
 			}
 			if nl > 0 {
@@ -1085,13 +1088,18 @@ func regionCodeAt(d *doc, toks []token, k int) (int, bool) {
 		return 0, false
 	}
 	n := k + 1
-	if toks[n].kind != tokNum || !toks[n].gap || strings.Count(d.text[t.end:toks[n].start], "\n") > 1 {
+	if !toks[n].gap || strings.Count(d.text[t.end:toks[n].start], "\n") > 1 {
 		return 0, false
 	}
-	if toks[n].end-toks[n].start < 4 {
+	// The country line may come between: ", nan\n Norway 61682".
+	if toks[n].kind == tokWord && toks[n].nl && isCountryAt(d, toks, n) {
+		return t.end, true
+	}
+	if toks[n].kind != tokNum {
 		return 0, false
 	}
-	if _, ok := zipAt(d, toks, n); !ok {
+	// Four digits at least, or a code with a dash ("53-320").
+	if e, ok := zipAt(d, toks, n); !ok || e-toks[n].start < 4 {
 		return 0, false
 	}
 	return t.end, true
@@ -1183,4 +1191,39 @@ func townClosingUnitLine(d *doc, toks []token, unitEnd, from, to, nl int) (int, 
 		return e, true
 	}
 	return 0, false
+}
+
+// townParticles are the lower-case words inside a town's name on an
+// address line: "Soto del Barco", "Ostrov nad Ohří", "Chomutice u Hořic
+// v Podkrkonoší", "Begunje na Gorenjskem".
+var townParticles = wordSet("de", "del", "la", "las", "los", "le", "les", "di", "da", "do", "dos", "das",
+	"upon", "on", "the", "y", "am", "an", "der", "im", "sur", "en", "el", "u", "v", "nad", "pod", "na", "pri", "ob", "bei")
+
+// townLineEnd extends a place that opens a line of an address block over
+// the rest of the town's name on that line: a place found by the
+// gazetteer may be only the head of it ("Soto" of "Soto del Barco",
+// "KRISTIANSUND" of "KRISTIANSUND N", "BASHALL" of "BASHALL TOWN").
+// The run must be capitalised words and particles that end the line
+// (or a comma), so a sentence after the place is never taken.
+func townLineEnd(d *doc, toks []token, spans []Span, dead []bool, self, k, end int) int {
+	e := end
+	for w := 0; k < len(toks) && w < 5; w++ {
+		t := toks[k]
+		if t.nl || !t.gap || t.kind != tokWord {
+			break
+		}
+		if spanStartingAt(spans, dead, self, t.start) >= 0 {
+			return end
+		}
+		if t.cap {
+			e = t.end
+		} else if !townParticles[d.lower(t)] || k+1 >= len(toks) || !toks[k+1].cap || toks[k+1].nl {
+			return end
+		}
+		k++
+	}
+	if k < len(toks) && !toks[k].nl && d.str(toks[k]) != "," {
+		return end
+	}
+	return e
 }
