@@ -31,7 +31,7 @@ func (r StreetAddressRecognizer) Recognize(text string) []Span {
 // streetPrefixTypes come before the street name.
 var streetPrefixTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", "plaza", "pza", "camino", "carretera", "ctra", "ronda",
 	"travesía", "travesia", "glorieta", "callejón", "callejon", "pasaje", "bulevar", "calzada", "cerrada", "privada", "carrer", "rambla",
-	"rue", "boulevard", "bd", "chemin", "allée", "allee", "impasse", "quai", "route", "place",
+	"rue", "avenue", "boulevard", "bd", "chemin", "allée", "allee", "impasse", "quai", "route", "place",
 	"via", "viale", "piazza", "corso", "largo", "rua", "travessa", "praça", "praca", "estrada", "alameda",
 	"ul", "ulica", "al", "aleja", "pl", "trg", "ulitsa", "prospekt", "str", "crta", "pº", "po", "cl", "avinguda", "passeig",
 	"pso", "pz", "avd", "urb", "urbanización", "urbanizacion", "cno", "gta", "pje", "trav", "prolongación", "prolongacion", "raval", "rúa",
@@ -134,7 +134,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 		isType := f&gStreet != 0 && !(w == "c" && !(i+1 < len(toks) && d.str(toks[i+1]) == "/")) &&
-			(f&gStreetPrefix == 0 || w == "boulevard" || w == "place" || w == "plaza" || w == "way" || w == "str")
+			(f&gStreetPrefix == 0 || w == "boulevard" || w == "avenue" || w == "place" || w == "plaza" || w == "way" || w == "str")
 		// "Hospital Dr. Peset": a title, not Drive.
 		if isType && f&gTitle != 0 && i+2 < len(toks) && d.str(toks[i+1]) == "." && !toks[i+1].gap && toks[i+2].cap && !toks[i+2].nl {
 			isType = false
@@ -759,10 +759,10 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 			words++
 			continue
 		}
-		if toks[k].flags&gUnit != 0 && words > 0 {
-			break // "Rue Gafsa Apt. 981": the unit is not the name
-		}
 		lw := d.lower(toks[k])
+		if toks[k].flags&gUnit != 0 && (words > 0 || strongUnits[lw]) {
+			break // "Rue Gafsa Apt. 981", "Fourth Avenue Suite 697": the unit is not the name
+		}
 		if !toks[k].cap {
 			if words == 0 && toks[k].flags&gStop != 0 && !streetParticles[lw] && !placeInner[lw] {
 				break
@@ -940,11 +940,16 @@ func prefixStreetNamed(d *doc, toks []token, i int) (int, bool) {
 	e := -1
 	for k, words := j, 0; k < len(toks) && words < 5 && toks[k].kind == tokWord && !toks[k].nl && (k == j || toks[k].gap); k, words = k+1, words+1 {
 		lw := d.lower(toks[k])
+		if toks[k].flags&gUnit != 0 {
+			break // "Avenue des Tuileries Apt. 892": the unit is not the name
+		}
 		if toks[k].cap && toks[k].flags&(gStop|gMonth|gWeekday) == 0 {
 			e = toks[k].end
 			continue
 		}
-		if words > 0 && (streetParticles[lw] || placeInner[lw] || nameParticles[lw]) {
+		// Particles may open the name too: "95 Avenue des Tuileries",
+		// "31 rue de la Hulotais"; the name still needs a capitalised word.
+		if streetParticles[lw] || placeInner[lw] || nameParticles[lw] {
 			continue
 		}
 		break
