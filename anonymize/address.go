@@ -156,6 +156,12 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 				if k > 0 && d.str(toks[k-1]) == "-" {
 					continue
 				}
+				// A street has one type: "St." after a street that has
+				// its own ("137 Avenue Teboulbi St.", "3784 Archwood
+				// Avenue St.") is not a part of its name.
+				if (w == "st" || w == "street") && (words >= 2 && toks[k+1].flags&gStreetPrefix != 0 || mainTypes[d.lower(toks[i-1])]) {
+					e = toks[i-1].end
+				}
 				add(s, e, 0.7)
 				continue
 			}
@@ -860,6 +866,10 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 	}
 	return e, score, true
 }
+
+// mainTypes are street types that are never a word of a name before
+// another type ("Archwood Avenue", not the "Hill" of "Church Hill Road").
+var mainTypes = wordSet("avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "street", "rue")
 
 // numAt matches a building number at toks[k]: digits, optionally with a
 // letter (12B) or a range (12-14), not followed by more digits. It
