@@ -195,6 +195,8 @@ func TestPostalBlocks(t *testing.T) {
 		{"town with a particle after a known head", "address:\n1207 Avda. Castilla 9\n Apt. 12\n Soto del Real\n\n Spain 28791", "1207 Avda. Castilla 9\n Apt. 12\n Soto del Real\n\n Spain 28791"},
 		{"town with a one-letter district", "address:\n88 Storgata 4 Suite 2\nKRISTIANSUND N\n, nan\n Norway 6509", "88 Storgata 4 Suite 2\nKRISTIANSUND N\n, nan\n Norway 6509"},
 		{"region code then a dashed postcode", "address:\n12 ul. Długa 5 Apt. 7\n   Wrocław\n    nan\n    50-123", "12 ul. Długa 5 Apt. 7\n   Wrocław\n    nan\n    50-123"},
+		{"town with particles and a name-like word", "address:\n31 Hlavní 12\n Suite 5\n Ústí nad Orlicí\n Czech Republic 56201", "31 Hlavní 12\n Suite 5\n Ústí nad Orlicí\n Czech Republic 56201"},
+		{"one-line town with particles", "send it to 5 Main Road Apt. 2, Lhota u Kladna, Czech Republic 27301", "5 Main Road Apt. 2, Lhota u Kladna, Czech Republic 27301"},
 		{"unit is not the street name", "address:\n9554 62 Rue Gafsa Apt. 981\nToronto\n, ON\n 82269", "9554 62 Rue Gafsa Apt. 981\nToronto\n, ON\n 82269"},
 	}
 	for _, tt := range tests {

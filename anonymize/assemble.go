@@ -276,7 +276,8 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				if m > j && tk.kind == tokWord && tk.allCap && tk.end-tk.start <= 3 && !toks[j].allCap {
 					break // "Sindi PR": the region code is a part of its own
 				}
-				if tk.kind == tokWord && (tk.cap || lowerDoc && tk.flags&(gStop|gVeryCommon) == 0 || placeInner[d.lower(tk)] || nameParticles[d.lower(tk)]) {
+				if tk.kind == tokWord && (tk.cap || lowerDoc && tk.flags&(gStop|gVeryCommon) == 0 || placeInner[d.lower(tk)] || nameParticles[d.lower(tk)] ||
+					m > j && townParticles[d.lower(tk)] && m+1 < len(toks) && toks[m+1].cap && !toks[m+1].nl) {
 					ce = tk.end
 					m++
 					continue
@@ -1212,7 +1213,9 @@ func townLineEnd(d *doc, toks []token, spans []Span, dead []bool, self, k, end i
 		if t.nl || !t.gap || t.kind != tokWord {
 			break
 		}
-		if spanStartingAt(spans, dead, self, t.start) >= 0 {
+		// A word of the town read as a name ("Ostrov nad Ohří") is
+		// still the town; any other span ends it.
+		if n := spanStartingAt(spans, dead, self, t.start); n >= 0 && (spans[n].Validated || spans[n].Type != EntityPerson) {
 			return end
 		}
 		if t.cap {
