@@ -188,7 +188,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 		// Lower-case type after the name: "Erzsébet tér 19.", "Trenerys gate 232".
-		if !t.cap && i > 0 && t.gap && !t.nl && toks[i-1].kind == tokWord && toks[i-1].cap && i+1 < len(toks) && !toks[i+1].nl {
+		if !t.cap && i > 0 && t.gap && !t.nl && toks[i-1].kind == tokWord && (toks[i-1].cap || hungarianLowerWord(d, toks, i)) && i+1 < len(toks) && !toks[i+1].nl {
 			if s, e, ok := suffixStreet(d, toks, i); ok {
 				add(s, e, 0.65)
 				continue
@@ -439,6 +439,10 @@ func addressFields(d *doc, toks []token) []Span {
 		for ; k < len(toks) && !toks[k].nl; k++ {
 			t := toks[k]
 			if t.kind == tokPunct && (d.str(t) == "." && (k+1 >= len(toks) || toks[k+1].gap) || d.str(t) == ";") {
+				// A Hungarian house number is an ordinal: "utca 76.".
+				if d.str(t) == "." && !t.gap && k >= 2 && toks[k-1].kind == tokNum && hungarianTypes[d.lower(toks[k-2])] {
+					end = t.end
+				}
 				break
 			}
 			// A postal code and city after the street end it: "… 2, 3F 28013 Madrid".
@@ -918,7 +922,7 @@ func suffixStreet(d *doc, toks []token, i int) (int, int, bool) {
 	}
 	k := i - 1
 	start := -1
-	for words := 0; k >= 0 && words < 3 && toks[k].kind == tokWord && (toks[k].cap || nameParticles[d.lower(toks[k])]); words++ {
+	for words := 0; k >= 0 && words < 3 && toks[k].kind == tokWord && (toks[k].cap || nameParticles[d.lower(toks[k])] || k == i-1 && hungarianLowerWord(d, toks, i)); words++ {
 		if toks[k].cap {
 			start = toks[k].start
 		}
@@ -931,6 +935,18 @@ func suffixStreet(d *doc, toks []token, i int) (int, int, bool) {
 		return 0, 0, false
 	}
 	return start, e, true
+}
+
+// hungarianLowerWord reports whether the word before the Hungarian street
+// type at toks[i] is a lower-case word of the name after a capitalised
+// one: "Árpád fejedelem útja 3.", "Szent István körút" has none.
+func hungarianLowerWord(d *doc, toks []token, i int) bool {
+	if i < 2 || !hungarianTypes[d.lower(toks[i])] {
+		return false
+	}
+	p := toks[i-1]
+	return p.kind == tokWord && !p.cap && p.flags&(gStop|gVeryCommon) == 0 && p.gap && !p.nl &&
+		toks[i-2].kind == tokWord && toks[i-2].cap
 }
 
 // prefixStreetNamed reads the type and name of a street whose building

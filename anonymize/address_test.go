@@ -139,6 +139,8 @@ func TestStreetShapes(t *testing.T) {
 		{"st after a type-first street", "enter on 40 Avenue Habib St. in the morning", []found{{EntityStreetAddress, "40 Avenue Habib"}}},
 		{"st after a type-last street", "drop me at 22 Maple Avenue St. please", []found{{EntityStreetAddress, "22 Maple Avenue"}}},
 		{"a type word inside the name stays", "drop me at 22 Church Hill Street please", []found{{EntityStreetAddress, "22 Church Hill Street"}}},
+		{"hungarian lower-case word in the name", "the shop is on Szent király útja 12. now", []found{{EntityStreetAddress, "Szent király útja 12."}}},
+		{"hungarian ordinal number in an address field", "Address: 12 Kossuth Lajos utca 5. Apt. 3", []found{{EntityStreetAddress, "12 Kossuth Lajos utca 5. Apt. 3"}}},
 		{"str after the name", "he lives at 136 Filadelfeos Str., Klirou", []found{{EntityStreetAddress, "136 Filadelfeos Str."}, {EntityLocation, "Klirou"}}},
 		{"greek avenue", "η διεύθυνση είναι Λεωφόρος Συγγρού 119", []found{{EntityStreetAddress, "Λεωφόρος Συγγρού 119"}}},
 		{"russian street", "адрес: ул. Ленина 5", []found{{EntityStreetAddress, "ул. Ленина 5"}}},
