@@ -83,6 +83,12 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 		}
 		wf := t.flags
 		multi := bestK > i
+		// A place named with common words only ("Country Club") right
+		// after a capitalised word is the end of a longer name, a venue
+		// ("Erwetegem Country Club"), not the place.
+		if multi && bestFlag&gCountry == 0 && !shout && i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && toks[i].gap && !toks[i].nl && toks[i-1].flags&gStop == 0 && allCommon(toks[i:bestK+1]) {
+			continue
+		}
 		cue := i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])] ||
 			// "28034 Madrid": a postal code before the place.
 			i > 0 && toks[i-1].kind == tokNum && toks[i-1].end-toks[i-1].start >= 4 && toks[i-1].end-toks[i-1].start <= 5 && !toks[i].nl ||
@@ -346,4 +352,14 @@ func fieldPlaces(d *doc, toks []token) []Span {
 		}
 	}
 	return out
+}
+
+// allCommon reports whether every token is a common word.
+func allCommon(toks []token) bool {
+	for i := range toks {
+		if toks[i].kind != tokWord || toks[i].flags&gCommon == 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -21,6 +21,8 @@ func TestLocations(t *testing.T) {
 		{"place field with an article", "Localidad/ Provincia: La Habana.\nCP: 11300.", []found{{EntityLocation, "La Habana"}, {EntityLocation, "11300"}}, "es"},
 		{"place field with an abbreviation", "Localidad/ Provincia: Cdad. Real.", []found{{EntityLocation, "Cdad. Real"}}, "es"},
 		{"place field with several places", "Provincia: San Lucas, Coyoacan, CDMX.", []found{{EntityLocation, "San Lucas"}, {EntityLocation, "Coyoacan"}, {EntityLocation, "CDMX"}}, "es"},
+		{"place of common words alone", "We moved to Country Club last year", []found{{EntityLocation, "Country Club"}}, ""},
+		{"not a place: common words after a name, a venue", "Dinner is at the Brightwater Country Club tonight", nil, ""},
 		{"lower-case country after a cue", "i'm originally from switzerland", []found{{EntityLocation, "switzerland"}}, ""},
 		{"lower-case city needs a cue", "paris was fun, we live in paris now", []found{{EntityLocation, "paris"}}, ""},
 		{"lower-case address ending in a country", "my address: 2613 avenida praia 1 suite 463, mohács, hungary 24743",
