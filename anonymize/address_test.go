@@ -193,6 +193,7 @@ func TestPostalBlocks(t *testing.T) {
 		{"town and state code on one line", "It is 7878 Rahu 37 Apt. 405 Sindi PR", "7878 Rahu 37 Apt. 405 Sindi PR"},
 		{"town and code after a unit", "I'll meet you at 41377 Schachterlweg 62 Apt. 501 POLSING OO after the concert.", "41377 Schachterlweg 62 Apt. 501 POLSING OO"},
 		{"town and lower-case code after a unit", "The office is at 2519 Semperweg 150 Suite 691 Birmensdorf nan", "2519 Semperweg 150 Suite 691 Birmensdorf nan"},
+		{"known town and lower-case code after a unit", "Meet me at 12 Storgata 4 Apt. 7 Oslo nan", "12 Storgata 4 Apt. 7 Oslo nan"},
 		{"symbol opening a word of a city", "It's in Λεωφόρος Συγγρού 119\n Apt. 658\n ΑΓΙΟΣ ∆ΟΜΕΤΙΟΣ\n Cyprus (Greek) 25572", "Λεωφόρος Συγγρού 119\n Apt. 658\n ΑΓΙΟΣ ∆ΟΜΕΤΙΟΣ\n Cyprus (Greek) 25572"},
 		{"town with a particle after a known head", "address:\n1207 Avda. Castilla 9\n Apt. 12\n Soto del Real\n\n Spain 28791", "1207 Avda. Castilla 9\n Apt. 12\n Soto del Real\n\n Spain 28791"},
 		{"town with a one-letter district", "address:\n88 Storgata 4 Suite 2\nKRISTIANSUND N\n, nan\n Norway 6509", "88 Storgata 4 Suite 2\nKRISTIANSUND N\n, nan\n Norway 6509"},

@@ -155,12 +155,19 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				if spans[n].Type == EntityStreetAddress && hasLetter(text[spans[n].Start:spans[n].End]) || isCountryAt(d, toks, j) {
 					strong = true
 				}
+				prev := end
 				end = spans[n].End
 				dead[n] = true
 				killed = append(killed, n)
 				parts++
 				if nl > 0 && spans[n].Type == EntityLocation {
 					end = townLineEnd(d, toks, spans, dead, si, tokAt(end), end)
+				} else if spans[n].Type == EntityLocation {
+					// A known town after a unit may close the line with
+					// a short code too: "Apt. 085 BODØ nan".
+					if e, ok := townClosingUnitLine(d, toks, prev, j, tokAt(end), 0); ok && e > end {
+						end = e
+					}
 				}
 				continue
 			}
