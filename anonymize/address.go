@@ -222,6 +222,11 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			s := t.start
 			if i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && toks[i].gap && !toks[i].nl {
 				s = toks[i-1].start
+			} else if i > 1 && d.str(toks[i-1]) == "." && !toks[i-1].gap && toks[i].gap && !toks[i].nl &&
+				toks[i-2].kind == tokWord && toks[i-2].cap && utf8.RuneCountInString(d.str(toks[i-2])) == 1 && toks[i-2].gap {
+				// An initial of the person the street is named after:
+				// "C. Beerninckstraat 88".
+				s = toks[i-2].start
 			}
 			if e, _, ok := numAt(d, toks, i+1); ok && i+1 < len(toks) && toks[i+1].gap && !toks[i+1].nl {
 				add(s, e, 0.65)
@@ -504,6 +509,13 @@ func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
 			if score == 0 && i > 0 && toks[i-1].kind == tokWord && (toks[i-1].cap || !d.anyCap) && (i+1 >= len(toks) || toks[i+1].nl || d.str(toks[i+1]) == "," || d.str(toks[i+1]) == "." && (i+2 >= len(toks) || toks[i+2].nl)) {
 				if toks[i-1].flags&gPlace != 0 && g.places[d.lower(toks[i-1])]&gCountry != 0 || countryEndingAt(d, toks, g, i-1) {
 					score = 0.6
+				}
+			}
+			// After a ZIP field the code takes its Swedish or Dutch
+			// second part: "ZIP: 394 13", "ZIP: 7412 SL".
+			if score >= 0.85 && e == t.end {
+				if e2, ok := zipAt(d, toks, i); ok {
+					e = e2
 				}
 			}
 			s := t.start
@@ -968,6 +980,9 @@ func prefixStreetNamed(d *doc, toks []token, i int) (int, bool) {
 		lw := d.lower(toks[k])
 		if toks[k].flags&gUnit != 0 {
 			break // "Avenue des Tuileries Apt. 892": the unit is not the name
+		}
+		if words > 0 && (lw == "st" || mainTypes[lw]) {
+			break // a street has one type: "20 Rue Hsine Eloued St."
 		}
 		if toks[k].cap && toks[k].flags&(gStop|gMonth|gWeekday) == 0 {
 			e = toks[k].end
