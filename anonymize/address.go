@@ -785,6 +785,9 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 		if toks[k].flags&gUnit != 0 && (words > 0 || strongUnits[lw]) {
 			break // "Rue Gafsa Apt. 981", "Fourth Avenue Suite 697": the unit is not the name
 		}
+		if words > 0 && secondType(d, toks, k) {
+			break // a street has one type: "Rue Hsine Eloued St."
+		}
 		if !toks[k].cap {
 			if words == 0 && toks[k].flags&gStop != 0 && !streetParticles[lw] && !placeInner[lw] {
 				break
@@ -887,6 +890,21 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 // another type ("Archwood Avenue", not the "Hill" of "Church Hill Road").
 var mainTypes = wordSet("avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "street", "rue")
 
+// secondType reports whether toks[k], inside a street name, is a second
+// main type that ends it ("Rue Hsine Eloued St."), not a saint ("Rue St
+// Denis", "Avenue St. Laurent"): no capitalised word follows it.
+func secondType(d *doc, toks []token, k int) bool {
+	lw := d.lower(toks[k])
+	if lw != "st" && !mainTypes[lw] {
+		return false
+	}
+	n := k + 1
+	if n < len(toks) && d.str(toks[n]) == "." && !toks[n].gap {
+		n++
+	}
+	return n >= len(toks) || toks[n].nl || !(toks[n].kind == tokWord && toks[n].cap)
+}
+
 // numAt matches a building number at toks[k]: digits, optionally with a
 // letter (12B) or a range (12-14), not followed by more digits. It
 // returns the end and the index of the token after it.
@@ -981,7 +999,7 @@ func prefixStreetNamed(d *doc, toks []token, i int) (int, bool) {
 		if toks[k].flags&gUnit != 0 {
 			break // "Avenue des Tuileries Apt. 892": the unit is not the name
 		}
-		if words > 0 && (lw == "st" || mainTypes[lw]) {
+		if words > 0 && secondType(d, toks, k) {
 			break // a street has one type: "20 Rue Hsine Eloued St."
 		}
 		if toks[k].cap && toks[k].flags&(gStop|gMonth|gWeekday) == 0 {
