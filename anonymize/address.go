@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -196,7 +197,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 		}
 		// A building number, then the type and the name: "31 Rue Al Imam
 		// Al Bakri", "69 Av Sidi Lakhmi".
-		if f&gStreetPrefix != 0 && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end-toks[i-1].start <= 5 && t.gap && !t.nl && (t.cap || unambiguousTypes[w]) &&
+		if f&gStreetPrefix != 0 && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end-toks[i-1].start <= 5 && t.gap && !t.nl && (t.cap || unambiguousTypes[w] || w == "avenue") &&
 			(i == 1 || toks[i-1].gap || toks[i-2].kind == tokPunct && d.str(toks[i-2]) != "-") {
 			if e, ok := prefixStreetNamed(d, toks, i); ok {
 				add(toks[i-1].start, e, 0.65)
@@ -1002,7 +1003,7 @@ func prefixStreetNamed(d *doc, toks []token, i int) (int, bool) {
 		if words > 0 && secondType(d, toks, k) {
 			break // a street has one type: "20 Rue Hsine Eloued St."
 		}
-		if toks[k].cap && toks[k].flags&(gStop|gMonth|gWeekday) == 0 {
+		if toks[k].cap && toks[k].flags&(gStop|gMonth|gWeekday) == 0 || elidedName(d.str(toks[k])) {
 			e = toks[k].end
 			continue
 		}
@@ -1014,6 +1015,16 @@ func prefixStreetNamed(d *doc, toks []token, i int) (int, bool) {
 		break
 	}
 	return e, e > 0
+}
+
+// elidedName reports whether w is a French elided particle and a
+// capitalised name written as one word: "d'Ouchy", "l'Église".
+func elidedName(w string) bool {
+	if len(w) < 3 || (w[0] != 'd' && w[0] != 'l') || w[1] != '\'' {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w[2:])
+	return unicode.IsUpper(r)
 }
 
 // countryEndingAt reports whether a country name of two or three words

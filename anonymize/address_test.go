@@ -140,6 +140,8 @@ func TestStreetShapes(t *testing.T) {
 		{"st after a type-last street", "drop me at 22 Maple Avenue St. please", []found{{EntityStreetAddress, "22 Maple Avenue"}}},
 		{"st after a rue with a name of two words", "enter on 7 Rue Ibn Khaldoun St. at noon", []found{{EntityStreetAddress, "7 Rue Ibn Khaldoun"}}},
 		{"saint inside a rue", "we met at 7 Rue St Denis yesterday", []found{{EntityStreetAddress, "7 Rue St Denis"}}},
+		{"number before a lower-case avenue", "she lives on 14 avenue de Lyon street.", []found{{EntityStreetAddress, "14 avenue de Lyon"}}},
+		{"elided particle in a french name", "the office is at 5 Avenue d'Italie today", []found{{EntityStreetAddress, "5 Avenue d'Italie"}}},
 		{"a type word inside the name stays", "drop me at 22 Church Hill Street please", []found{{EntityStreetAddress, "22 Church Hill Street"}}},
 		{"hungarian lower-case word in the name", "the shop is on Szent király útja 12. now", []found{{EntityStreetAddress, "Szent király útja 12."}}},
 		{"hungarian ordinal number in an address field", "Address: 12 Kossuth Lajos utca 5. Apt. 3", []found{{EntityStreetAddress, "12 Kossuth Lajos utca 5. Apt. 3"}}},
