@@ -334,7 +334,7 @@ func cuedStreets(d *doc, toks []token) []Span {
 			continue
 		}
 		j := i + 1
-		for n := 0; j < len(toks) && n < 2; n++ {
+		for n := 0; j < len(toks) && n < 5; n++ {
 			w := d.lower(toks[j])
 			if w == "at" || w == "on" || w == "in" || w == "is" || w == "en" || w == "es" || w == ":" || w == "the" || w == "of" || w == "side" || w == "north" || w == "south" {
 				j++

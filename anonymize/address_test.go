@@ -142,6 +142,8 @@ func TestStreetShapes(t *testing.T) {
 		{"saint inside a rue", "we met at 7 Rue St Denis yesterday", []found{{EntityStreetAddress, "7 Rue St Denis"}}},
 		{"number before a lower-case avenue", "she lives on 14 avenue de Lyon street.", []found{{EntityStreetAddress, "14 avenue de Lyon"}}},
 		{"elided particle in a french name", "the office is at 5 Avenue d'Italie today", []found{{EntityStreetAddress, "5 Avenue d'Italie"}}},
+		{"name and number after a longer street cue", "He lives on the south side of Pedro Lenz 418.", []found{{EntityStreetAddress, "Pedro Lenz 418"}}},
+		{"not a street: a cue, a common word and a number", "He lives on the east side of town 5 days a week", nil},
 		{"a type word inside the name stays", "drop me at 22 Church Hill Street please", []found{{EntityStreetAddress, "22 Church Hill Street"}}},
 		{"hungarian lower-case word in the name", "the shop is on Szent király útja 12. now", []found{{EntityStreetAddress, "Szent király útja 12."}}},
 		{"hungarian ordinal number in an address field", "Address: 12 Kossuth Lajos utca 5. Apt. 3", []found{{EntityStreetAddress, "12 Kossuth Lajos utca 5. Apt. 3"}}},
