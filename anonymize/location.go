@@ -146,7 +146,19 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 		case initial && wf&gCommon != 0 && !multi && (bestFlag&gCountry == 0 || wf&(gFirst|gLast) != 0):
 			continue
 		}
-		out = append(out, Span{Start: t.start, End: bestEnd, Type: EntityLocation, Score: min(score, 0.9), Recognizer: "location"})
+		start := t.start
+		if bestFlag&gCountry == 0 {
+			// A generic word that makes a town's name with it: "Port
+			// Whangarei", "BASHALL TOWN".
+			if i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && t.gap && !t.nl && d.lower(toks[i-1]) == "port" {
+				start = toks[i-1].start
+			}
+			if n := bestK + 1; n < len(toks) && toks[n].kind == tokWord && toks[n].cap && toks[n].gap && !toks[n].nl && townSuffixes[d.lower(toks[n])] &&
+				(n+1 >= len(toks) || toks[n+1].nl || toks[n+1].kind == tokPunct && strings.Contains(".,;:!?)", d.str(toks[n+1]))) {
+				bestEnd, bestK = toks[n].end, n
+			}
+		}
+		out = append(out, Span{Start: start, End: bestEnd, Type: EntityLocation, Score: min(score, 0.9), Recognizer: "location"})
 		i = bestK
 	}
 	if lowerText {
@@ -363,3 +375,6 @@ func allCommon(toks []token) bool {
 	}
 	return true
 }
+
+// townSuffixes end a town's name after a place word: "Bashall Town".
+var townSuffixes = wordSet("town", "village", "city")
