@@ -153,6 +153,13 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 			if i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && t.gap && !t.nl && d.lower(toks[i-1]) == "port" {
 				start = toks[i-1].start
 			}
+			// A postal district written after the town, in Denmark and
+			// Norway: "København K", "Aarhus C", "KRISTIANSUND N".
+			if n := bestK + 1; n < len(toks) && toks[n].kind == tokWord && toks[n].cap && toks[n].gap && !toks[n].nl && districtLetters[d.lower(toks[n])] && d.str(toks[n]) == strings.ToUpper(d.str(toks[n])) &&
+				// Not a middle initial: "Miki C Kristiansen".
+				(n+1 >= len(toks) || toks[n+1].nl || toks[n+1].gap && !toks[n+1].cap && d.str(toks[n+1]) != "." || toks[n+1].kind == tokPunct && strings.Contains(",;:!?)", d.str(toks[n+1]))) {
+				bestEnd, bestK = toks[n].end, n
+			}
 			if n := bestK + 1; n < len(toks) && toks[n].kind == tokWord && toks[n].cap && toks[n].gap && !toks[n].nl && townSuffixes[d.lower(toks[n])] &&
 				(n+1 >= len(toks) || toks[n+1].nl || toks[n+1].kind == tokPunct && strings.Contains(".,;:!?)", d.str(toks[n+1]))) {
 				bestEnd, bestK = toks[n].end, n
@@ -378,3 +385,7 @@ func allCommon(toks []token) bool {
 
 // townSuffixes end a town's name after a place word: "Bashall Town".
 var townSuffixes = wordSet("town", "village", "city")
+
+// districtLetters are the postal districts written after a Danish or
+// Norwegian town.
+var districtLetters = wordSet("K", "V", "Ø", "N", "S", "C", "NV", "SV", "NØ", "SØ")

@@ -24,6 +24,8 @@ func TestLocations(t *testing.T) {
 		{"port before a town", "We sailed back to Port Gisborne today", []found{{EntityLocation, "Port Gisborne"}}, ""},
 		{"town word after a town", "We moved to Gisborne Town.", []found{{EntityLocation, "Gisborne Town"}}, ""},
 		{"not a town word: a longer name goes on", "We moved to Gisborne Town Hall.", []found{{EntityLocation, "Gisborne"}}, ""},
+		{"postal district after a town", "The Aarhus C office is closed", []found{{EntityLocation, "Aarhus C"}}, ""},
+		{"not a district: a letter before a capitalised word", "I want to add Aarhus C Jensen to my account", []found{{EntityLocation, "Aarhus"}}, ""},
 		{"not a port: a sentence word before a town", "Export Nelson goods", nil, ""},
 		{"place of common words alone", "We moved to Country Club last year", []found{{EntityLocation, "Country Club"}}, ""},
 		{"not a place: common words after a name, a venue", "Dinner is at the Brightwater Country Club tonight", nil, ""},
