@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -31,7 +32,7 @@ func (r StreetAddressRecognizer) Recognize(text string) []Span {
 // streetPrefixTypes come before the street name.
 var streetPrefixTypes = wordSet("calle", "c", "avenida", "avda", "av", "paseo", "plaza", "pza", "camino", "carretera", "ctra", "ronda",
 	"travesía", "travesia", "glorieta", "callejón", "callejon", "pasaje", "bulevar", "calzada", "cerrada", "privada", "carrer", "rambla",
-	"rue", "boulevard", "bd", "chemin", "allée", "allee", "impasse", "quai", "route", "place",
+	"rue", "avenue", "boulevard", "bd", "chemin", "allée", "allee", "impasse", "quai", "route", "place",
 	"via", "viale", "piazza", "corso", "largo", "rua", "travessa", "praça", "praca", "estrada", "alameda",
 	"ul", "ulica", "al", "aleja", "pl", "trg", "ulitsa", "prospekt", "str", "crta", "pº", "po", "cl", "avinguda", "passeig",
 	"pso", "pz", "avd", "urb", "urbanización", "urbanizacion", "cno", "gta", "pje", "trav", "prolongación", "prolongacion", "raval", "rúa",
@@ -134,7 +135,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 		isType := f&gStreet != 0 && !(w == "c" && !(i+1 < len(toks) && d.str(toks[i+1]) == "/")) &&
-			(f&gStreetPrefix == 0 || w == "boulevard" || w == "place" || w == "plaza" || w == "way" || w == "str")
+			(f&gStreetPrefix == 0 || w == "boulevard" || w == "avenue" || w == "place" || w == "plaza" || w == "way" || w == "str")
 		// "Hospital Dr. Peset": a title, not Drive.
 		if isType && f&gTitle != 0 && i+2 < len(toks) && d.str(toks[i+1]) == "." && !toks[i+1].gap && toks[i+2].cap && !toks[i+2].nl {
 			isType = false
@@ -155,6 +156,12 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 				}
 				if k > 0 && d.str(toks[k-1]) == "-" {
 					continue
+				}
+				// A street has one type: "St." after a street that has
+				// its own ("137 Avenue Teboulbi St.", "3784 Archwood
+				// Avenue St.") is not a part of its name.
+				if (w == "st" || w == "street") && (words >= 2 && toks[k+1].flags&gStreetPrefix != 0 || mainTypes[d.lower(toks[i-1])]) {
+					e = toks[i-1].end
 				}
 				add(s, e, 0.7)
 				continue
@@ -182,7 +189,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 		// Lower-case type after the name: "Erzsébet tér 19.", "Trenerys gate 232".
-		if !t.cap && i > 0 && t.gap && !t.nl && toks[i-1].kind == tokWord && toks[i-1].cap && i+1 < len(toks) && !toks[i+1].nl {
+		if !t.cap && i > 0 && t.gap && !t.nl && toks[i-1].kind == tokWord && (toks[i-1].cap || hungarianLowerWord(d, toks, i)) && i+1 < len(toks) && !toks[i+1].nl {
 			if s, e, ok := suffixStreet(d, toks, i); ok {
 				add(s, e, 0.65)
 				continue
@@ -190,7 +197,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 		}
 		// A building number, then the type and the name: "31 Rue Al Imam
 		// Al Bakri", "69 Av Sidi Lakhmi".
-		if f&gStreetPrefix != 0 && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end-toks[i-1].start <= 5 && t.gap && !t.nl && (t.cap || unambiguousTypes[w]) &&
+		if f&gStreetPrefix != 0 && i > 0 && toks[i-1].kind == tokNum && toks[i-1].end-toks[i-1].start <= 5 && t.gap && !t.nl && (t.cap || unambiguousTypes[w] || w == "avenue") &&
 			(i == 1 || toks[i-1].gap || toks[i-2].kind == tokPunct && d.str(toks[i-2]) != "-") {
 			if e, ok := prefixStreetNamed(d, toks, i); ok {
 				add(toks[i-1].start, e, 0.65)
@@ -216,6 +223,11 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			s := t.start
 			if i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && toks[i].gap && !toks[i].nl {
 				s = toks[i-1].start
+			} else if i > 1 && d.str(toks[i-1]) == "." && !toks[i-1].gap && toks[i].gap && !toks[i].nl &&
+				toks[i-2].kind == tokWord && toks[i-2].cap && utf8.RuneCountInString(d.str(toks[i-2])) == 1 && toks[i-2].gap {
+				// An initial of the person the street is named after:
+				// "C. Beerninckstraat 88".
+				s = toks[i-2].start
 			}
 			if e, _, ok := numAt(d, toks, i+1); ok && i+1 < len(toks) && toks[i+1].gap && !toks[i+1].nl {
 				add(s, e, 0.65)
@@ -322,7 +334,7 @@ func cuedStreets(d *doc, toks []token) []Span {
 			continue
 		}
 		j := i + 1
-		for n := 0; j < len(toks) && n < 2; n++ {
+		for n := 0; j < len(toks) && n < 5; n++ {
 			w := d.lower(toks[j])
 			if w == "at" || w == "on" || w == "in" || w == "is" || w == "en" || w == "es" || w == ":" || w == "the" || w == "of" || w == "side" || w == "north" || w == "south" {
 				j++
@@ -433,6 +445,10 @@ func addressFields(d *doc, toks []token) []Span {
 		for ; k < len(toks) && !toks[k].nl; k++ {
 			t := toks[k]
 			if t.kind == tokPunct && (d.str(t) == "." && (k+1 >= len(toks) || toks[k+1].gap) || d.str(t) == ";") {
+				// A Hungarian house number is an ordinal: "utca 76.".
+				if d.str(t) == "." && !t.gap && k >= 2 && toks[k-1].kind == tokNum && hungarianTypes[d.lower(toks[k-2])] {
+					end = t.end
+				}
 				break
 			}
 			// A postal code and city after the street end it: "… 2, 3F 28013 Madrid".
@@ -494,6 +510,13 @@ func postalCodes(d *doc, toks []token, g *gazetteer) []Span {
 			if score == 0 && i > 0 && toks[i-1].kind == tokWord && (toks[i-1].cap || !d.anyCap) && (i+1 >= len(toks) || toks[i+1].nl || d.str(toks[i+1]) == "," || d.str(toks[i+1]) == "." && (i+2 >= len(toks) || toks[i+2].nl)) {
 				if toks[i-1].flags&gPlace != 0 && g.places[d.lower(toks[i-1])]&gCountry != 0 || countryEndingAt(d, toks, g, i-1) {
 					score = 0.6
+				}
+			}
+			// After a ZIP field the code takes its Swedish or Dutch
+			// second part: "ZIP: 394 13", "ZIP: 7412 SL".
+			if score >= 0.85 && e == t.end {
+				if e2, ok := zipAt(d, toks, i); ok {
+					e = e2
 				}
 			}
 			s := t.start
@@ -759,10 +782,13 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 			words++
 			continue
 		}
-		if toks[k].flags&gUnit != 0 && words > 0 {
-			break // "Rue Gafsa Apt. 981": the unit is not the name
-		}
 		lw := d.lower(toks[k])
+		if toks[k].flags&gUnit != 0 && (words > 0 || strongUnits[lw]) {
+			break // "Rue Gafsa Apt. 981", "Fourth Avenue Suite 697": the unit is not the name
+		}
+		if words > 0 && secondType(d, toks, k) {
+			break // a street has one type: "Rue Hsine Eloued St."
+		}
 		if !toks[k].cap {
 			if words == 0 && toks[k].flags&gStop != 0 && !streetParticles[lw] && !placeInner[lw] {
 				break
@@ -861,6 +887,25 @@ func prefixStreet(d *doc, toks []token, i int) (int, float64, bool) {
 	return e, score, true
 }
 
+// mainTypes are street types that are never a word of a name before
+// another type ("Archwood Avenue", not the "Hill" of "Church Hill Road").
+var mainTypes = wordSet("avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "street", "rue")
+
+// secondType reports whether toks[k], inside a street name, is a second
+// main type that ends it ("Rue Hsine Eloued St."), not a saint ("Rue St
+// Denis", "Avenue St. Laurent"): no capitalised word follows it.
+func secondType(d *doc, toks []token, k int) bool {
+	lw := d.lower(toks[k])
+	if lw != "st" && !mainTypes[lw] {
+		return false
+	}
+	n := k + 1
+	if n < len(toks) && d.str(toks[n]) == "." && !toks[n].gap {
+		n++
+	}
+	return n >= len(toks) || toks[n].nl || !(toks[n].kind == tokWord && toks[n].cap)
+}
+
 // numAt matches a building number at toks[k]: digits, optionally with a
 // letter (12B) or a range (12-14), not followed by more digits. It
 // returns the end and the index of the token after it.
@@ -908,7 +953,7 @@ func suffixStreet(d *doc, toks []token, i int) (int, int, bool) {
 	}
 	k := i - 1
 	start := -1
-	for words := 0; k >= 0 && words < 3 && toks[k].kind == tokWord && (toks[k].cap || nameParticles[d.lower(toks[k])]); words++ {
+	for words := 0; k >= 0 && words < 3 && toks[k].kind == tokWord && (toks[k].cap || nameParticles[d.lower(toks[k])] || k == i-1 && hungarianLowerWord(d, toks, i)); words++ {
 		if toks[k].cap {
 			start = toks[k].start
 		}
@@ -921,6 +966,18 @@ func suffixStreet(d *doc, toks []token, i int) (int, int, bool) {
 		return 0, 0, false
 	}
 	return start, e, true
+}
+
+// hungarianLowerWord reports whether the word before the Hungarian street
+// type at toks[i] is a lower-case word of the name after a capitalised
+// one: "Árpád fejedelem útja 3.", "Szent István körút" has none.
+func hungarianLowerWord(d *doc, toks []token, i int) bool {
+	if i < 2 || !hungarianTypes[d.lower(toks[i])] {
+		return false
+	}
+	p := toks[i-1]
+	return p.kind == tokWord && !p.cap && p.flags&(gStop|gVeryCommon) == 0 && p.gap && !p.nl &&
+		toks[i-2].kind == tokWord && toks[i-2].cap
 }
 
 // prefixStreetNamed reads the type and name of a street whose building
@@ -940,16 +997,34 @@ func prefixStreetNamed(d *doc, toks []token, i int) (int, bool) {
 	e := -1
 	for k, words := j, 0; k < len(toks) && words < 5 && toks[k].kind == tokWord && !toks[k].nl && (k == j || toks[k].gap); k, words = k+1, words+1 {
 		lw := d.lower(toks[k])
-		if toks[k].cap && toks[k].flags&(gStop|gMonth|gWeekday) == 0 {
+		if toks[k].flags&gUnit != 0 {
+			break // "Avenue des Tuileries Apt. 892": the unit is not the name
+		}
+		if words > 0 && secondType(d, toks, k) {
+			break // a street has one type: "20 Rue Hsine Eloued St."
+		}
+		if toks[k].cap && toks[k].flags&(gStop|gMonth|gWeekday) == 0 || elidedName(d.str(toks[k])) {
 			e = toks[k].end
 			continue
 		}
-		if words > 0 && (streetParticles[lw] || placeInner[lw] || nameParticles[lw]) {
+		// Particles may open the name too: "95 Avenue des Tuileries",
+		// "31 rue de la Hulotais"; the name still needs a capitalised word.
+		if streetParticles[lw] || placeInner[lw] || nameParticles[lw] {
 			continue
 		}
 		break
 	}
 	return e, e > 0
+}
+
+// elidedName reports whether w is a French elided particle and a
+// capitalised name written as one word: "d'Ouchy", "l'Église".
+func elidedName(w string) bool {
+	if len(w) < 3 || (w[0] != 'd' && w[0] != 'l') || w[1] != '\'' {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w[2:])
+	return unicode.IsUpper(r)
 }
 
 // countryEndingAt reports whether a country name of two or three words

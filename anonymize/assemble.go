@@ -155,10 +155,20 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				if spans[n].Type == EntityStreetAddress && hasLetter(text[spans[n].Start:spans[n].End]) || isCountryAt(d, toks, j) {
 					strong = true
 				}
+				prev := end
 				end = spans[n].End
 				dead[n] = true
 				killed = append(killed, n)
 				parts++
+				if nl > 0 && spans[n].Type == EntityLocation {
+					end = townLineEnd(d, toks, spans, dead, si, tokAt(end), end)
+				} else if spans[n].Type == EntityLocation {
+					// A known town after a unit may close the line with
+					// a short code too: "Apt. 085 BODØ nan".
+					if e, ok := townClosingUnitLine(d, toks, prev, j, tokAt(end), 0); ok && e > end {
+						end = e
+					}
+				}
 				continue
 			}
 			if nl > 0 {
@@ -273,7 +283,8 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 				if m > j && tk.kind == tokWord && tk.allCap && tk.end-tk.start <= 3 && !toks[j].allCap {
 					break // "Sindi PR": the region code is a part of its own
 				}
-				if tk.kind == tokWord && (tk.cap || lowerDoc && tk.flags&(gStop|gVeryCommon) == 0 || placeInner[d.lower(tk)] || nameParticles[d.lower(tk)]) {
+				if tk.kind == tokWord && (tk.cap || lowerDoc && tk.flags&(gStop|gVeryCommon) == 0 || placeInner[d.lower(tk)] || nameParticles[d.lower(tk)] ||
+					m > j && townParticles[d.lower(tk)] && m+1 < len(toks) && toks[m+1].cap && !toks[m+1].nl) {
 					ce = tk.end
 					m++
 					continue
@@ -1085,13 +1096,18 @@ func regionCodeAt(d *doc, toks []token, k int) (int, bool) {
 		return 0, false
 	}
 	n := k + 1
-	if toks[n].kind != tokNum || !toks[n].gap || strings.Count(d.text[t.end:toks[n].start], "\n") > 1 {
+	if !toks[n].gap || strings.Count(d.text[t.end:toks[n].start], "\n") > 1 {
 		return 0, false
 	}
-	if toks[n].end-toks[n].start < 4 {
+	// The country line may come between: ", nan\n Norway 61682".
+	if toks[n].kind == tokWord && toks[n].nl && isCountryAt(d, toks, n) {
+		return t.end, true
+	}
+	if toks[n].kind != tokNum {
 		return 0, false
 	}
-	if _, ok := zipAt(d, toks, n); !ok {
+	// Four digits at least, or a code with a dash ("53-320").
+	if e, ok := zipAt(d, toks, n); !ok || e-toks[n].start < 4 {
 		return 0, false
 	}
 	return t.end, true
@@ -1183,4 +1199,41 @@ func townClosingUnitLine(d *doc, toks []token, unitEnd, from, to, nl int) (int, 
 		return e, true
 	}
 	return 0, false
+}
+
+// townParticles are the lower-case words inside a town's name on an
+// address line: "Soto del Barco", "Ostrov nad Ohří", "Chomutice u Hořic
+// v Podkrkonoší", "Begunje na Gorenjskem".
+var townParticles = wordSet("de", "del", "la", "las", "los", "le", "les", "di", "da", "do", "dos", "das",
+	"upon", "on", "the", "y", "am", "an", "der", "im", "sur", "en", "el", "u", "v", "nad", "pod", "na", "pri", "ob", "bei")
+
+// townLineEnd extends a place that opens a line of an address block over
+// the rest of the town's name on that line: a place found by the
+// gazetteer may be only the head of it ("Soto" of "Soto del Barco",
+// "KRISTIANSUND" of "KRISTIANSUND N", "BASHALL" of "BASHALL TOWN").
+// The run must be capitalised words and particles that end the line
+// (or a comma), so a sentence after the place is never taken.
+func townLineEnd(d *doc, toks []token, spans []Span, dead []bool, self, k, end int) int {
+	e := end
+	for w := 0; k < len(toks) && w < 5; w++ {
+		t := toks[k]
+		if t.nl || !t.gap || t.kind != tokWord {
+			break
+		}
+		// A word of the town read as a name ("Ostrov nad Ohří") is
+		// still the town; any other span ends it.
+		if n := spanStartingAt(spans, dead, self, t.start); n >= 0 && (spans[n].Validated || spans[n].Type != EntityPerson) {
+			return end
+		}
+		if t.cap {
+			e = t.end
+		} else if !townParticles[d.lower(t)] || k+1 >= len(toks) || !toks[k+1].cap || toks[k+1].nl {
+			return end
+		}
+		k++
+	}
+	if k < len(toks) && !toks[k].nl && d.str(toks[k]) != "," {
+		return end
+	}
+	return e
 }

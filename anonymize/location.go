@@ -83,6 +83,12 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 		}
 		wf := t.flags
 		multi := bestK > i
+		// A place named with common words only ("Country Club") right
+		// after a capitalised word is the end of a longer name, a venue
+		// ("Erwetegem Country Club"), not the place.
+		if multi && bestFlag&gCountry == 0 && !shout && i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && toks[i].gap && !toks[i].nl && toks[i-1].flags&gStop == 0 && allCommon(toks[i:bestK+1]) {
+			continue
+		}
 		cue := i > 0 && toks[i-1].kind == tokWord && placeCues[d.lower(toks[i-1])] ||
 			// "28034 Madrid": a postal code before the place.
 			i > 0 && toks[i-1].kind == tokNum && toks[i-1].end-toks[i-1].start >= 4 && toks[i-1].end-toks[i-1].start <= 5 && !toks[i].nl ||
@@ -140,7 +146,26 @@ func (LocationRecognizer) recognizeDoc(d *doc) []Span {
 		case initial && wf&gCommon != 0 && !multi && (bestFlag&gCountry == 0 || wf&(gFirst|gLast) != 0):
 			continue
 		}
-		out = append(out, Span{Start: t.start, End: bestEnd, Type: EntityLocation, Score: min(score, 0.9), Recognizer: "location"})
+		start := t.start
+		if bestFlag&gCountry == 0 {
+			// A generic word that makes a town's name with it: "Port
+			// Whangarei", "BASHALL TOWN".
+			if i > 0 && toks[i-1].kind == tokWord && toks[i-1].cap && t.gap && !t.nl && d.lower(toks[i-1]) == "port" {
+				start = toks[i-1].start
+			}
+			// A postal district written after the town, in Denmark and
+			// Norway: "København K", "Aarhus C", "KRISTIANSUND N".
+			if n := bestK + 1; n < len(toks) && toks[n].kind == tokWord && toks[n].cap && toks[n].gap && !toks[n].nl && districtLetters[d.lower(toks[n])] && d.str(toks[n]) == strings.ToUpper(d.str(toks[n])) &&
+				// Not a middle initial: "Miki C Kristiansen".
+				(n+1 >= len(toks) || toks[n+1].nl || toks[n+1].gap && !toks[n+1].cap && d.str(toks[n+1]) != "." || toks[n+1].kind == tokPunct && strings.Contains(",;:!?)", d.str(toks[n+1]))) {
+				bestEnd, bestK = toks[n].end, n
+			}
+			if n := bestK + 1; n < len(toks) && toks[n].kind == tokWord && toks[n].cap && toks[n].gap && !toks[n].nl && townSuffixes[d.lower(toks[n])] &&
+				(n+1 >= len(toks) || toks[n+1].nl || toks[n+1].kind == tokPunct && strings.Contains(".,;:!?)", d.str(toks[n+1]))) {
+				bestEnd, bestK = toks[n].end, n
+			}
+		}
+		out = append(out, Span{Start: start, End: bestEnd, Type: EntityLocation, Score: min(score, 0.9), Recognizer: "location"})
 		i = bestK
 	}
 	if lowerText {
@@ -347,3 +372,20 @@ func fieldPlaces(d *doc, toks []token) []Span {
 	}
 	return out
 }
+
+// allCommon reports whether every token is a common word.
+func allCommon(toks []token) bool {
+	for i := range toks {
+		if toks[i].kind != tokWord || toks[i].flags&gCommon == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// townSuffixes end a town's name after a place word: "Bashall Town".
+var townSuffixes = wordSet("town", "village", "city")
+
+// districtLetters are the postal districts written after a Danish or
+// Norwegian town.
+var districtLetters = wordSet("K", "V", "Ø", "N", "S", "C", "NV", "SV", "NØ", "SØ")
