@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"slices"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -46,19 +47,7 @@ func assembleAddresses(d *doc, spans []Span) []Span {
 	}
 	toks := d.tokens()
 	text := d.text
-	// tokAt returns the index of the first token starting at or after pos.
-	tokAt := func(pos int) int {
-		lo, hi := 0, len(toks)
-		for lo < hi {
-			m := (lo + hi) / 2
-			if toks[m].start < pos {
-				lo = m + 1
-			} else {
-				hi = m
-			}
-		}
-		return lo
-	}
+	tokAt := func(pos int) int { return tokAtOrAfter(toks, pos) }
 	dead := make([]bool, len(spans))
 	var extra []Span
 	// In Spanish the street, the postal code, the town and the country
@@ -755,16 +744,7 @@ func addressBlockBefore(d *doc, toks []token, spans []Span, dead []bool, self, k
 // tokAtOrAfter returns the index of the first token starting at or after
 // pos (binary search: tokens are sorted).
 func tokAtOrAfter(toks []token, pos int) int {
-	lo, hi := 0, len(toks)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if toks[m].start < pos {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
+	return sort.Search(len(toks), func(i int) bool { return toks[i].start >= pos })
 }
 
 func hasDigit(s string) bool {
@@ -1061,16 +1041,7 @@ func namedStreetsBeforeZip(d *doc, spans []Span) []Span {
 // firstEndingAfter returns the index of the first span that ends after
 // pos, in spans sorted by start that do not overlap (so sorted by end).
 func firstEndingAfter(spans []Span, pos int) int {
-	lo, hi := 0, len(spans)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if spans[m].End <= pos {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
+	return sort.Search(len(spans), func(i int) bool { return spans[i].End > pos })
 }
 
 // spanEndingAt reports whether a span of type typ ends at pos, in spans

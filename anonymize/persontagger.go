@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"sort"
 	"sync"
 )
 
@@ -410,16 +411,7 @@ func markRuleSpans(toks []token, spans []Span, state []uint8) {
 
 // firstTokenAt returns the index of the first token ending after off.
 func firstTokenAt(toks []token, off int) int {
-	lo, hi := 0, len(toks)
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if toks[mid].end <= off {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	return lo
+	return sort.Search(len(toks), func(i int) bool { return toks[i].end > off })
 }
 
 // personTaggedScore is the score of a name only the tagger found: above
