@@ -189,7 +189,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 		// Lower-case type after the name: "Erzsébet tér 19.", "Trenerys gate 232".
-		if !t.cap && i > 0 && t.gap && !t.nl && toks[i-1].kind == tokWord && (toks[i-1].cap || hungarianLowerWord(d, toks, i)) && i+1 < len(toks) && !toks[i+1].nl {
+		if !t.cap && i > 0 && t.gap && !t.nl && toks[i-1].kind == tokWord && i+1 < len(toks) && !toks[i+1].nl && (toks[i-1].cap || hungarianLowerWord(d, toks, i)) {
 			if s, e, ok := suffixStreet(d, toks, i); ok {
 				add(s, e, 0.65)
 				continue
@@ -972,12 +972,13 @@ func suffixStreet(d *doc, toks []token, i int) (int, int, bool) {
 // type at toks[i] is a lower-case word of the name after a capitalised
 // one: "Árpád fejedelem útja 3.", "Szent István körút" has none.
 func hungarianLowerWord(d *doc, toks []token, i int) bool {
-	if i < 2 || !hungarianTypes[d.lower(toks[i])] {
+	if i < 2 {
 		return false
 	}
-	p := toks[i-1]
+	// The token tests first, the set lookup last: most words fail them.
+	p := &toks[i-1]
 	return p.kind == tokWord && !p.cap && p.flags&(gStop|gVeryCommon) == 0 && p.gap && !p.nl &&
-		toks[i-2].kind == tokWord && toks[i-2].cap
+		toks[i-2].kind == tokWord && toks[i-2].cap && hungarianTypes[d.lower(toks[i])]
 }
 
 // prefixStreetNamed reads the type and name of a street whose building
