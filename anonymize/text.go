@@ -11,6 +11,15 @@ func isAlpha(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 func isAlnum(c byte) bool { return isDigit(c) || isAlpha(c) }
 func isHex(c byte) bool   { return isDigit(c) || ((c|0x20) >= 'a' && (c|0x20) <= 'f') }
 
+// asciiLowerByte lower-cases an ASCII letter and returns other bytes as
+// they are.
+func asciiLowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
 func asciiLower(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 'A' && c <= 'Z' {
@@ -269,14 +278,16 @@ func anyWordBloom(s string, words map[string]bool, bloom uint64) bool {
 		}
 		w := s[i:j]
 		if ascii && len(w) <= len(buf) {
-			for k := 0; k < len(w); k++ {
-				c := w[k]
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				buf[k] = c
+			// The bloom needs only the lower-cased first byte: most words
+			// fail it and are never lower-cased.
+			if bloom&bloomBitOf(asciiLowerByte(w[0]), len(w)) == 0 {
+				i = j
+				continue
 			}
-			if l := buf[:len(w)]; bloom&bloomBitOf(l[0], len(l)) != 0 && words[string(l)] {
+			for k := 0; k < len(w); k++ {
+				buf[k] = asciiLowerByte(w[k])
+			}
+			if words[string(buf[:len(w)])] {
 				return true
 			}
 		} else if len(w) <= 64 {
