@@ -245,13 +245,21 @@ func anyWord(s string, words map[string]bool) bool {
 	return anyWordBloom(s, words, allWords)
 }
 
+// asciiAlnum is isAlnum as a table, for anyWordBloom's scans.
+var asciiAlnum = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isAlnum(byte(c))
+	}
+	return t
+}()
+
 // anyWordBloom is anyWord with the bloom of words.
 func anyWordBloom(s string, words map[string]bool, bloom uint64) bool {
 	var buf [32]byte
 	i := 0
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
-			if !isAlnum(c) {
+			if !asciiAlnum[c] {
 				i++
 				continue
 			}
@@ -263,7 +271,7 @@ func anyWordBloom(s string, words map[string]bool, bloom uint64) bool {
 		ascii := true
 		for j < len(s) {
 			if c := s[j]; c < utf8.RuneSelf {
-				if !isAlnum(c) {
+				if !asciiAlnum[c] {
 					break
 				}
 				j++
