@@ -333,9 +333,12 @@ func b2u(b bool) uint64 {
 
 // score sums the weights of a token's features.
 func (m *personModel) score(f *personFeats) int32 {
+	// As an array, indexed by a masked slot (the slots are masked
+	// already): no bounds check per feature.
+	w := (*[1 << personTaggerBits]int16)(m.w)
 	s := int32(0)
 	for _, x := range f.idx[:f.n] {
-		s += int32(m.w[x])
+		s += int32(w[x&(1<<personTaggerBits-1)])
 	}
 	return s
 }
