@@ -293,6 +293,9 @@ var militaryUnits = wordSet("psc", "unit", "cmr", "uss", "usns", "usnv", "uscgc"
 // APO/FPO/DPO line with AA, AE or AP and a ZIP), with the line before it
 // when that line is a unit or ship ("PSC 3294, Box 9168", "USS Lorenzen").
 func militaryAddresses(d *doc, toks []token) []Span {
+	if d.anyFlags&gMilitary == 0 {
+		return nil // every match starts at a word with the flag
+	}
 	var out []Span
 	for i := 0; i+2 < len(toks); i++ {
 		if toks[i].kind != tokWord || toks[i].flags&gMilitary == 0 || !militaryPost[d.lower(toks[i])] {
@@ -328,6 +331,9 @@ var streetCueVerbs = wordSet("lives", "live", "living", "lived", "located", "add
 // 2906", "vivo en Teatinos 180": after an address verb, one to three words
 // and a building number.
 func cuedStreets(d *doc, toks []token) []Span {
+	if d.anyFlags&gStreetCue == 0 {
+		return nil // every match starts at a word with the flag
+	}
 	var out []Span
 	for i := 0; i < len(toks); i++ {
 		if toks[i].kind != tokWord || toks[i].flags&gStreetCue == 0 || !streetCueVerbs[d.lower(toks[i])] {
@@ -431,6 +437,9 @@ var addressFieldWords = wordSet("domicilio", "dirección", "direccion", "address
 // the rest of the line after an address field, up to a full stop, when it
 // holds a number.
 func addressFields(d *doc, toks []token) []Span {
+	if d.anyFlags&gAddrField == 0 {
+		return nil // every match starts at a word with the flag
+	}
 	var out []Span
 	for i := 0; i+2 < len(toks); i++ {
 		if toks[i].kind != tokWord || toks[i].flags&gAddrField == 0 || !addressFieldWords[d.lower(toks[i])] || d.str(toks[i+1]) != ":" {
