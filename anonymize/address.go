@@ -189,7 +189,7 @@ func (StreetAddressRecognizer) recognizeDoc(d *doc) []Span {
 			}
 		}
 		// Lower-case type after the name: "Erzsébet tér 19.", "Trenerys gate 232".
-		if !t.cap && i > 0 && t.gap && !t.nl && toks[i-1].kind == tokWord && (toks[i-1].cap || hungarianLowerWord(d, toks, i)) && i+1 < len(toks) && !toks[i+1].nl {
+		if !t.cap && i > 0 && t.gap && !t.nl && toks[i-1].kind == tokWord && i+1 < len(toks) && !toks[i+1].nl && (toks[i-1].cap || hungarianLowerWord(d, toks, i)) {
 			if s, e, ok := suffixStreet(d, toks, i); ok {
 				add(s, e, 0.65)
 				continue
@@ -293,6 +293,9 @@ var militaryUnits = wordSet("psc", "unit", "cmr", "uss", "usns", "usnv", "uscgc"
 // APO/FPO/DPO line with AA, AE or AP and a ZIP), with the line before it
 // when that line is a unit or ship ("PSC 3294, Box 9168", "USS Lorenzen").
 func militaryAddresses(d *doc, toks []token) []Span {
+	if d.anyFlags&gMilitary == 0 {
+		return nil // every match starts at a word with the flag
+	}
 	var out []Span
 	for i := 0; i+2 < len(toks); i++ {
 		if toks[i].kind != tokWord || toks[i].flags&gMilitary == 0 || !militaryPost[d.lower(toks[i])] {
@@ -328,6 +331,9 @@ var streetCueVerbs = wordSet("lives", "live", "living", "lived", "located", "add
 // 2906", "vivo en Teatinos 180": after an address verb, one to three words
 // and a building number.
 func cuedStreets(d *doc, toks []token) []Span {
+	if d.anyFlags&gStreetCue == 0 {
+		return nil // every match starts at a word with the flag
+	}
 	var out []Span
 	for i := 0; i < len(toks); i++ {
 		if toks[i].kind != tokWord || toks[i].flags&gStreetCue == 0 || !streetCueVerbs[d.lower(toks[i])] {
@@ -431,6 +437,9 @@ var addressFieldWords = wordSet("domicilio", "dirección", "direccion", "address
 // the rest of the line after an address field, up to a full stop, when it
 // holds a number.
 func addressFields(d *doc, toks []token) []Span {
+	if d.anyFlags&gAddrField == 0 {
+		return nil // every match starts at a word with the flag
+	}
 	var out []Span
 	for i := 0; i+2 < len(toks); i++ {
 		if toks[i].kind != tokWord || toks[i].flags&gAddrField == 0 || !addressFieldWords[d.lower(toks[i])] || d.str(toks[i+1]) != ":" {
@@ -972,12 +981,13 @@ func suffixStreet(d *doc, toks []token, i int) (int, int, bool) {
 // type at toks[i] is a lower-case word of the name after a capitalised
 // one: "Árpád fejedelem útja 3.", "Szent István körút" has none.
 func hungarianLowerWord(d *doc, toks []token, i int) bool {
-	if i < 2 || !hungarianTypes[d.lower(toks[i])] {
+	if i < 2 {
 		return false
 	}
-	p := toks[i-1]
+	// The token tests first, the set lookup last: most words fail them.
+	p := &toks[i-1]
 	return p.kind == tokWord && !p.cap && p.flags&(gStop|gVeryCommon) == 0 && p.gap && !p.nl &&
-		toks[i-2].kind == tokWord && toks[i-2].cap
+		toks[i-2].kind == tokWord && toks[i-2].cap && hungarianTypes[d.lower(toks[i])]
 }
 
 // prefixStreetNamed reads the type and name of a street whose building

@@ -94,6 +94,9 @@ type Analyzer struct {
 	negative map[string]map[string]map[string]bool
 	plan     []recPlan                         // per recognizer, what Analyze needs to know
 	boost    map[string]map[string]contextSets // language → type → context words (buildBoost)
+	// byClass lists, for each set of byte classes a text can have, the
+	// plans whose needMask it passes, in order: Analyze walks only those.
+	byClass [clsAll + 1][]int
 }
 
 // recPlan is how Analyze runs one recognizer: its prefilters and the form
@@ -207,6 +210,13 @@ func NewAnalyzer(cfg AnalyzerConfig, recs ...Recognizer) (*Analyzer, error) {
 			loadGazetteer()
 		}
 	}
+	for c := range a.byClass {
+		for i, p := range a.plan {
+			if p.needMask == 0 || uint8(c)&p.needMask != 0 {
+				a.byClass[c] = append(a.byClass[c], i)
+			}
+		}
+	}
 	if len(cfg.AllowList) > 0 {
 		a.allow = make(map[string]bool, len(cfg.AllowList))
 		for _, v := range cfg.AllowList {
@@ -267,11 +277,11 @@ func (a *Analyzer) Analyze(text string, opts ...AnalyzeOption) []Span {
 	classes, digits, firstDigit := scanClasses(text)
 	var present *[256]bool
 	var boost map[string]contextSets // the language's context words, looked up on the first span
-	for pi := range a.plan {
+	// Cheap prefilters: skip when the text lacks every byte needed (the
+	// plans byClass leaves out), or has too few digits.
+	for _, pi := range a.byClass[classes&clsAll] {
 		p := &a.plan[pi]
-		// Cheap prefilters: skip when the text lacks every byte needed, or
-		// has too few digits.
-		if p.needMask != 0 && classes&p.needMask == 0 || digits < p.minDigits {
+		if digits < p.minDigits {
 			continue
 		}
 		if p.needs != "" {
@@ -519,6 +529,7 @@ const (
 	clsAt
 	clsColon
 	clsDot
+	clsAll = clsDigit | clsAt | clsColon | clsDot
 )
 
 var byteClasses = func() (t [256]uint8) {

@@ -588,9 +588,12 @@ func afterIntro(d *doc, t *token) bool { return inWordSet(d, t, gIntroEnd, intro
 // letters may carry the flag through accent folding ("és" of "es"), and
 // is looked up in the set.
 func inWordSet(d *doc, t *token, flag uint32, set map[string]bool) bool {
-	if t.flags&flag == 0 {
-		return false
-	}
+	// The flag test inlines at the call; most words fail it.
+	return t.flags&flag != 0 && flaggedInWordSet(d, t, set)
+}
+
+// flaggedInWordSet is inWordSet for a word with the flag.
+func flaggedInWordSet(d *doc, t *token, set map[string]bool) bool {
 	w := d.lower(*t)
 	return asciiOnly(w) || set[w]
 }

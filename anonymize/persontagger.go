@@ -159,8 +159,13 @@ func personCandidate(t *token) bool {
 // postal address and, unless the whole text is in capitals, not a short
 // upper-case word (an acronym: SSN, IBAN, OMG).
 func taggable(d *doc, toks []token, i int, shout bool) bool {
+	return personCandidate(&toks[i]) && taggableCandidate(d, toks, i, shout)
+}
+
+// taggableCandidate is taggable for a token that passes personCandidate.
+func taggableCandidate(d *doc, toks []token, i int, shout bool) bool {
 	t := &toks[i]
-	return personCandidate(t) && !(t.allCap && !shout && t.end-t.start <= 4) && !gluedToAddress(d, toks, i) && !townAfterAddress(d, toks, i) &&
+	return !(t.allCap && !shout && t.end-t.start <= 4) && !gluedToAddress(d, toks, i) && !townAfterAddress(d, toks, i) &&
 		(t.gap || i == 0 || !inHandle(d, toks, i))
 }
 
@@ -328,9 +333,12 @@ func b2u(b bool) uint64 {
 
 // score sums the weights of a token's features.
 func (m *personModel) score(f *personFeats) int32 {
+	// As an array, indexed by a masked slot (the slots are masked
+	// already): no bounds check per feature.
+	w := (*[1 << personTaggerBits]int16)(m.w)
 	s := int32(0)
 	for _, x := range f.idx[:f.n] {
-		s += int32(m.w[x])
+		s += int32(w[x&(1<<personTaggerBits-1)])
 	}
 	return s
 }
@@ -357,9 +365,8 @@ func tagPersonsWith(m *personModel, d *doc, toks []token, spans []Span) []Span {
 	var f personFeats
 	tagged := false
 	for i := range toks {
-		// The kind and length tests of personCandidate first, inline:
-		// most tokens fail them.
-		if t := &toks[i]; state[i] != 0 || t.kind != tokWord || t.end-t.start < 2 || !taggable(d, toks, i, shout) {
+		// personCandidate inline, before the call: most tokens fail it.
+		if state[i] != 0 || !personCandidate(&toks[i]) || !taggableCandidate(d, toks, i, shout) {
 			continue
 		}
 		prev, next := neighbourStates(state, i)

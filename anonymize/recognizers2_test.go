@@ -1,6 +1,9 @@
 package anonymize
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestRecognizersMore covers the structured, date, name, address and
 // location recognizers: true positives in several formats and the false
@@ -98,6 +101,26 @@ func TestRecognizersMore(t *testing.T) {
 				if got[i] != tt.want[i] {
 					t.Errorf("Analyze(%q)[%d] = %v, want %v", tt.text, i, got[i], tt.want[i])
 				}
+			}
+		})
+	}
+}
+
+func TestIndexAnyOf3MatchesIndexAny(t *testing.T) {
+	tests := []struct{ name, s string }{
+		{"empty", ""},
+		{"none", "hello world"},
+		{"colon only", "ab:cd"},
+		{"dash before dot", "a-b.c"},
+		{"dot before colon", "x.y:z"},
+		{"all three, last first", "..--::"},
+		{"at the end", "abcdef-"},
+		{"utf8 around", "señor–ñ.ü"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, want := indexAnyOf3(tt.s, ':', '-', '.'), strings.IndexAny(tt.s, ":-."); got != want {
+				t.Errorf("indexAnyOf3(%q) = %d, want %d", tt.s, got, want)
 			}
 		})
 	}

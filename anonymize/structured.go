@@ -341,7 +341,7 @@ func (MACRecognizer) Recognize(text string) []Span {
 	var out []Span
 	// Every MAC has a separator at its third or fifth byte: none can
 	// start more than four bytes before the first ':', '-' or '.'.
-	sep := strings.IndexAny(text, ":-.")
+	sep := indexAnyOf3(text, ':', '-', '.')
 	if sep < 0 {
 		return nil
 	}
@@ -355,6 +355,23 @@ func (MACRecognizer) Recognize(text string) []Span {
 		}
 	}
 	return out
+}
+
+// indexAnyOf3 is strings.IndexAny(s, string([]byte{a, b, c})) for three
+// ASCII bytes, with one vectorised IndexByte per byte, each searching only
+// before the earliest match so far: faster than IndexAny's byte-by-byte
+// set test on chat-sized texts.
+func indexAnyOf3(s string, a, b, c byte) int {
+	best := -1
+	for _, x := range [3]byte{a, b, c} {
+		if best >= 0 {
+			s = s[:best]
+		}
+		if k := strings.IndexByte(s, x); k >= 0 {
+			best = k
+		}
+	}
+	return best
 }
 
 func macAt(text string, i int) (int, bool) {

@@ -11,6 +11,15 @@ func isAlpha(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 func isAlnum(c byte) bool { return isDigit(c) || isAlpha(c) }
 func isHex(c byte) bool   { return isDigit(c) || ((c|0x20) >= 'a' && (c|0x20) <= 'f') }
 
+// asciiLowerByte lower-cases an ASCII letter and returns other bytes as
+// they are.
+func asciiLowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
 func asciiLower(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 'A' && c <= 'Z' {
@@ -236,13 +245,21 @@ func anyWord(s string, words map[string]bool) bool {
 	return anyWordBloom(s, words, allWords)
 }
 
+// asciiAlnum is isAlnum as a table, for anyWordBloom's scans.
+var asciiAlnum = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isAlnum(byte(c))
+	}
+	return t
+}()
+
 // anyWordBloom is anyWord with the bloom of words.
 func anyWordBloom(s string, words map[string]bool, bloom uint64) bool {
 	var buf [32]byte
 	i := 0
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
-			if !isAlnum(c) {
+			if !asciiAlnum[c] {
 				i++
 				continue
 			}
@@ -254,7 +271,7 @@ func anyWordBloom(s string, words map[string]bool, bloom uint64) bool {
 		ascii := true
 		for j < len(s) {
 			if c := s[j]; c < utf8.RuneSelf {
-				if !isAlnum(c) {
+				if !asciiAlnum[c] {
 					break
 				}
 				j++
@@ -269,14 +286,16 @@ func anyWordBloom(s string, words map[string]bool, bloom uint64) bool {
 		}
 		w := s[i:j]
 		if ascii && len(w) <= len(buf) {
-			for k := 0; k < len(w); k++ {
-				c := w[k]
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				buf[k] = c
+			// The bloom needs only the lower-cased first byte: most words
+			// fail it and are never lower-cased.
+			if bloom&bloomBitOf(asciiLowerByte(w[0]), len(w)) == 0 {
+				i = j
+				continue
 			}
-			if l := buf[:len(w)]; bloom&bloomBitOf(l[0], len(l)) != 0 && words[string(l)] {
+			for k := 0; k < len(w); k++ {
+				buf[k] = asciiLowerByte(w[k])
+			}
+			if words[string(buf[:len(w)])] {
 				return true
 			}
 		} else if len(w) <= 64 {
