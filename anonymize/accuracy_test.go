@@ -3,6 +3,7 @@ package anonymize
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/veilhq/veil/internal/refdata"
 	"os"
 	"slices"
 	"strings"
@@ -194,7 +195,7 @@ func formatCounts(counts map[string]*prf) (string, prf) {
 // guards against regressions. Run with -v to see the table; set
 // VEIL_PII_DUMP=FP or FN (optionally VEIL_PII_DUMP_TYPE) to print errors.
 func TestPresidioAccuracy(t *testing.T) {
-	path := sharedData(t, "pii/presidio_synth_dataset_v2.json")
+	path := refdata.Path(t, "pii/presidio_synth_dataset_v2.json")
 	dump := dumpFromEnv()
 	counts := scoreRecords(DefaultAnalyzer(), loadPresidio(t, path), nil, dump)
 	table, total := formatCounts(counts)
@@ -330,7 +331,7 @@ func loadMEDDOCAN(t testing.TB, path string) []evalRecord {
 
 // TestWNUT17Accuracy measures PERSON on WNUT17 dev (real social-media text).
 func TestWNUT17Accuracy(t *testing.T) {
-	path := sharedData(t, "pii/wnut17_dev.conll")
+	path := refdata.Path(t, "pii/wnut17_dev.conll")
 	counts := scoreRecords(DefaultAnalyzer(), loadWNUT(t, path), map[string]bool{EntityPerson: true}, dumpFromEnv())
 	table, _ := formatCounts(counts)
 	t.Logf("wnut17_dev PERSON, span IoU >= 0.9:\n%s", table)
@@ -341,7 +342,7 @@ func TestWNUT17Accuracy(t *testing.T) {
 
 // TestMEDDOCANAccuracy measures the Spanish clinical set (dev).
 func TestMEDDOCANAccuracy(t *testing.T) {
-	path := sharedData(t, "pii/meddocan_es_dev.jsonl")
+	path := refdata.Path(t, "pii/meddocan_es_dev.jsonl")
 	only := map[string]bool{EntityPerson: true, EntityEmail: true, EntityPhone: true, EntityStreetAddress: true, EntityLocation: true, EntityDateTime: true}
 	counts := scoreRecords(DefaultAnalyzer(), loadMEDDOCAN(t, path), only, dumpFromEnv(), WithLanguage("es"), WithRegion("ES"))
 	table, _ := formatCounts(counts)

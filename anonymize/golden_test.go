@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/veilhq/veil/internal/refdata"
 	"hash"
 	"os"
 	"path/filepath"
@@ -72,10 +73,10 @@ func TestAnalyzeGolden(t *testing.T) {
 		{"corpus_es", func(*testing.T) []string { return corpus }, []AnalyzeOption{WithRegion("ES")}},
 		{"corpus_en_us", func(*testing.T) []string { return corpus }, []AnalyzeOption{WithLanguage("en"), WithRegion("US")}},
 		{"presidio", func(t *testing.T) []string {
-			return texts(loadPresidio(t, sharedData(t, "pii/presidio_synth_dataset_v2.json")))
+			return texts(loadPresidio(t, refdata.Path(t, "pii/presidio_synth_dataset_v2.json")))
 		}, nil},
 		{"meddocan", func(t *testing.T) []string {
-			return texts(loadMEDDOCAN(t, sharedData(t, "pii/meddocan_es_dev.jsonl")))
+			return texts(loadMEDDOCAN(t, refdata.Path(t, "pii/meddocan_es_dev.jsonl")))
 		}, []AnalyzeOption{WithLanguage("es"), WithRegion("ES")}},
 	}
 	golden := readGolden(t)

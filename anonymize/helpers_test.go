@@ -9,8 +9,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -152,33 +150,4 @@ func (s *fakeSealer) erase(subject string) {
 	s.mu.Lock()
 	s.erased[subject] = true
 	s.mu.Unlock()
-}
-
-// sharedData returns the path of /work/shared/data (the repository's
-// ../shared/data). It fails the test when CI is set and the data is
-// missing, and skips it otherwise.
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("reference data %s missing: %v", rel, err)
-		}
-		t.Skipf("reference data %s missing: %v", rel, err)
-	}
-	return p
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/veilhq/veil/internal/refdata"
 	"math"
 	"os"
 	"path/filepath"
@@ -310,31 +311,8 @@ func TestPercentile(t *testing.T) {
 	}
 }
 
-func dataDir(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(d); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("reference data missing: %v", err)
-		}
-		t.Skipf("reference data missing: %v", err)
-	}
-	return d
-}
-
 func TestReadCLINC150(t *testing.T) {
-	p := filepath.Join(dataDir(t), "intents", "clinc150_data_full.json")
+	p := filepath.Join(refdata.Path(t, "."), "intents", "clinc150_data_full.json")
 	train, err := ReadFile(p, DefaultTrainSplits)
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,7 @@
 package pii
 
 import (
-	"os"
+	"github.com/veilhq/veil/internal/refdata"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -117,36 +117,8 @@ func TestOffsetsRoundTrip(t *testing.T) {
 	}
 }
 
-// dataDir finds ../shared/data from the module root; it fails under CI when
-// the data is missing and skips otherwise.
-func dataDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(d); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("reference data missing: %v", err)
-		}
-		t.Skipf("reference data missing: %v", err)
-	}
-	return d
-}
-
 func TestReadReferenceData(t *testing.T) {
-	dir := filepath.Join(dataDir(t), "pii")
+	dir := filepath.Join(refdata.Path(t, "."), "pii")
 	tests := []struct {
 		file      string
 		records   int // 0: only check > 0

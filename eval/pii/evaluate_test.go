@@ -3,6 +3,7 @@ package pii
 import (
 	"context"
 	"encoding/json"
+	"github.com/veilhq/veil/internal/refdata"
 	"math"
 	"path/filepath"
 	"regexp"
@@ -309,7 +310,7 @@ func TestMacroAndFBeta(t *testing.T) {
 }
 
 func TestPerfectAndEmptyOnReferenceData(t *testing.T) {
-	path := filepath.Join(dataDir(t), "pii", "presidio_synth_dataset_v2.json")
+	path := filepath.Join(refdata.Path(t, "."), "pii", "presidio_synth_dataset_v2.json")
 	recs, err := ReadFile(path, FormatAuto)
 	if err != nil {
 		t.Fatal(err)

@@ -3,9 +3,9 @@ package classifier
 import (
 	"context"
 	"encoding/json"
+	"github.com/veilhq/veil/internal/refdata"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -13,41 +13,12 @@ import (
 	"github.com/veilhq/veil/nlu"
 )
 
-// sharedData returns the path of a file under the reference data directory
-// (../shared/data next to the module root). When it is absent the test
-// fails in CI (CI is set) and is skipped elsewhere.
-func sharedData(tb testing.TB, rel string) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("reference data missing in CI: %v", err)
-		}
-		tb.Skipf("reference data missing: %v", err)
-	}
-	return p
-}
-
 // clinc150 holds CLINC150's data_full.json splits as nlu.Examples.
 type clinc150 map[string][]nlu.Example
 
 func loadCLINC150(tb testing.TB) clinc150 {
 	tb.Helper()
-	raw, err := os.ReadFile(sharedData(tb, "intents/clinc150_data_full.json"))
+	raw, err := os.ReadFile(refdata.Path(tb, "intents/clinc150_data_full.json"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -70,7 +41,7 @@ func loadCLINC150(tb testing.TB) clinc150 {
 // ±5-point noise on the validation OOS recall that decisions are made on.
 func (d clinc150) valOOS(tb testing.TB) []nlu.Example {
 	tb.Helper()
-	raw, err := os.ReadFile(sharedData(tb, "intents/clinc150_data_oos_plus.json"))
+	raw, err := os.ReadFile(refdata.Path(tb, "intents/clinc150_data_oos_plus.json"))
 	if err != nil {
 		tb.Fatal(err)
 	}

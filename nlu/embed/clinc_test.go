@@ -3,8 +3,8 @@ package embed_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/veilhq/veil/internal/refdata"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,26 +18,9 @@ import (
 // elsewhere.
 func clinc(tb testing.TB) map[string][]nlu.Example {
 	tb.Helper()
-	dir, err := os.Getwd()
+	raw, err := os.ReadFile(refdata.Path(tb, "intents/clinc150_data_full.json"))
 	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, "..", "shared", "data", "intents", "clinc150_data_full.json"))
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("CLINC150 data: %v", err)
-		}
-		tb.Skipf("CLINC150 data: %v", err)
+		tb.Fatalf("CLINC150 data: %v", err)
 	}
 	var splits map[string][][2]string
 	if err := json.Unmarshal(raw, &splits); err != nil {
