@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -13,27 +12,14 @@ import (
 	"github.com/veilhq/veil/nlu"
 	"github.com/veilhq/veil/nlu/embed"
 	"github.com/veilhq/veil/store/postgres"
+	"github.com/veilhq/veil/store/postgres/pgtest"
 )
-
-// testURL returns VEIL_TEST_DATABASE_URL. Without it the test fails in CI
-// (scripts/test.sh always sets it) and is skipped elsewhere.
-func testURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("VEIL_TEST_DATABASE_URL")
-	if u == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("VEIL_TEST_DATABASE_URL is not set (run the tests with scripts/test.sh)")
-		}
-		t.Skip("VEIL_TEST_DATABASE_URL is not set; scripts/test.sh sets it up")
-	}
-	return u
-}
 
 // pgStore opens a migrated store in a fresh schema of its own, dropped
 // with everything in it when the test ends.
 func pgStore(t *testing.T, dim int) *postgres.Store {
 	t.Helper()
-	url := testURL(t)
+	url := pgtest.URL(t)
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
